@@ -1,0 +1,94 @@
+import { GraphQLError } from 'graphql';
+import { SwrError } from './swr/errors';
+
+/**
+ * The gateway's error codes (`extensions.code`) and the one mapping from upstream failures to
+ * them. Upstream failures keep SWR's status and error code in `extensions.upstream`.
+ */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'RATE_LIMITED'
+  | 'UPSTREAM_ERROR'
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_UNAVAILABLE';
+
+export function gatewayError(
+  code: ErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extensions } });
+}
+
+export function badUserInput(message: string, argument?: string): GraphQLError {
+  return gatewayError('BAD_USER_INPUT', message, argument === undefined ? {} : { argument });
+}
+
+export function missingToken(): GraphQLError {
+  return gatewayError(
+    'UNAUTHENTICATED',
+    'An SWR token is required: send it as `X-Auth-Token: <token>` or `Authorization: Bearer <token>`.',
+  );
+}
+
+/** SWR's throttling answers: too many requests (403) and system busy (409). */
+const THROTTLING_CODES = new Set([
+  'SVCSTG.SWR.4031032',
+  'SVCSTG.SWR.4031042',
+  'SVCSTG.SWR.4090023',
+]);
+/** SWR's answer when no token reached it. */
+const NO_TOKEN_CODE = 'SVCSTG.SWR.4001048';
+
+function codeForStatus(status: number, errorCode: string | undefined): ErrorCode {
+  if (status === 401 || (status === 400 && errorCode === NO_TOKEN_CODE)) return 'UNAUTHENTICATED';
+  if (status === 429 || (errorCode !== undefined && THROTTLING_CODES.has(errorCode))) {
+    return 'RATE_LIMITED';
+  }
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  return 'UPSTREAM_ERROR';
+}
+
+const MESSAGES: Record<ErrorCode, (subject: string) => string> = {
+  BAD_USER_INPUT: (subject) => `SWR refused the request for ${subject} as invalid.`,
+  UNAUTHENTICATED: () => 'SWR rejected the token: it is missing, invalid or expired.',
+  FORBIDDEN: (subject) => `The token may not access ${subject}.`,
+  NOT_FOUND: (subject) => `${subject} does not exist or is not visible to this token.`,
+  RATE_LIMITED: () => 'SWR is throttling requests; retry in a few seconds.',
+  UPSTREAM_ERROR: (subject) => `SWR failed to answer for ${subject}.`,
+  UPSTREAM_TIMEOUT: (subject) => `SWR did not answer in time for ${subject}.`,
+  UPSTREAM_UNAVAILABLE: () => 'SWR cannot be reached right now.',
+};
+
+/**
+ * Turns an error from the SWR client into the GraphQL error the caller sees. `subject` names
+ * what was asked for, for example `the repository library/nginx`. Errors that are already
+ * GraphQL errors pass unchanged; anything else is left to the server's error masking.
+ */
+export function toGraphQLError(error: unknown, subject: string): unknown {
+  if (error instanceof GraphQLError || !(error instanceof SwrError)) return error;
+  let code: ErrorCode;
+  switch (error.failure) {
+    case 'timeout':
+      code = 'UPSTREAM_TIMEOUT';
+      break;
+    case 'network':
+      code = 'UPSTREAM_UNAVAILABLE';
+      break;
+    case 'malformed':
+      code = 'UPSTREAM_ERROR';
+      break;
+    case 'status':
+      code = codeForStatus(error.status ?? 0, error.detail.errorCode);
+      break;
+  }
+  const upstream = {
+    ...(error.status === undefined ? {} : { status: error.status }),
+    ...error.detail,
+  };
+  return gatewayError(code, MESSAGES[code](subject), { upstream });
+}

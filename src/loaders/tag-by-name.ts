@@ -1,0 +1,54 @@
+import DataLoader from 'dataloader';
+import type { RepositoryRef, SwrClient } from '../swr/client';
+import type { SwrTag } from '../swr/types';
+import type { Limiter } from './concurrency';
+
+/**
+ * Looks tags up by exact name, per GraphQL request. SWR's `tag` filter may match substrings,
+ * so the loader reads the filtered list, ordered by name, and keeps only the exact match; it
+ * reads further pages only while the filter matches more tags than one page holds.
+ */
+
+export interface TagNameKey {
+  repository: RepositoryRef;
+  name: string;
+}
+
+const PAGE_SIZE = 100;
+
+async function findTag(client: SwrClient, token: string, key: TagNameKey): Promise<SwrTag | null> {
+  for (let offset = 0; ; offset += PAGE_SIZE) {
+    const page = await client.listTags(token, key.repository, {
+      offset,
+      limit: PAGE_SIZE,
+      orderColumn: 'tag',
+      orderType: 'asc',
+      tag: key.name,
+    });
+    const match = page.items.find((tag) => tag.Tag === key.name);
+    if (match) return match;
+    if (page.items.length < PAGE_SIZE || offset + PAGE_SIZE >= page.total) return null;
+  }
+}
+
+export function createTagByNameLoader(
+  client: SwrClient,
+  token: string,
+  limit: Limiter,
+): DataLoader<TagNameKey, SwrTag | null, string> {
+  return new DataLoader(
+    (keys: readonly TagNameKey[]) =>
+      Promise.all(
+        keys.map((key) =>
+          limit(() => findTag(client, token, key)).catch((error: unknown) =>
+            error instanceof Error ? error : new Error(String(error)),
+          ),
+        ),
+      ),
+    {
+      cacheKeyFn: (key) =>
+        JSON.stringify([key.repository.namespace, key.repository.name, key.name]),
+      name: 'tagByName',
+    },
+  );
+}

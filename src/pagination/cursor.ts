@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Opaque cursors. The Relay spec only asks that a cursor be an opaque string that the server
+ * understands again; ours carries the edge's offset in the list and the list's scope (a short
+ * hash of repository, order and filter), so that a cursor issued for one list is rejected by
+ * another instead of silently pointing at the wrong tag.
+ */
+
+const CURSOR_VERSION = 'c1';
+
+/** No list is longer than GraphQL's `Int` can count, so no offset at or beyond it is valid. */
+export const MAX_OFFSET = 2 ** 31 - 2;
+
+/** Why a cursor was refused; the resolver turns it into a `BAD_USER_INPUT` error. */
+export class CursorError extends Error {
+  constructor(
+    readonly argument: string,
+    reason: string,
+  ) {
+    super(`Invalid cursor in \`${argument}\`: ${reason}.`);
+    this.name = 'CursorError';
+  }
+}
+
+/** A list's scope: the same for every cursor of one list, different between lists. */
+export function cursorScope(parts: readonly (string | null | undefined)[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 10);
+}
+
+/** Encodes the cursor of the edge at `offset` in the list with this scope. */
+export function encodeCursor(scope: string, offset: number): string {
+  return Buffer.from(`${CURSOR_VERSION}:${scope}:${offset}`).toString('base64url');
+}
+
+const DECODED = /^c1:([A-Za-z0-9_-]{10}):(0|[1-9][0-9]{0,9})$/;
+
+/**
+ * Decodes a cursor of the list with this scope into its edge's offset, or throws a
+ * CursorError: for a string that is not one of our cursors, one from another list (another
+ * repository, order or filter), or one whose offset no list can reach.
+ */
+export function decodeCursor(cursor: string, scope: string, argument: string): number {
+  if (cursor.length > 64 || !/^[A-Za-z0-9_-]*$/.test(cursor)) {
+    throw new CursorError(argument, 'not a cursor of this API');
+  }
+  const match = DECODED.exec(Buffer.from(cursor, 'base64url').toString('latin1'));
+  if (!match) throw new CursorError(argument, 'not a cursor of this API');
+  if (match[1] !== scope) {
+    throw new CursorError(
+      argument,
+      'it was issued for another list (another repository, orderBy or nameContains)',
+    );
+  }
+  const offset = Number(match[2]);
+  if (offset > MAX_OFFSET) throw new CursorError(argument, 'its position is out of range');
+  return offset;
+}

@@ -1,0 +1,75 @@
+import type {
+  Descriptor,
+  Manifest,
+  Platform,
+  PlatformManifest,
+} from '../generated/resolvers-types';
+import { decodeJson } from '../swr/json';
+
+/**
+ * Parses the manifest string SWR stores with every tag: a Docker/OCI image manifest, a
+ * manifest list (image index), or a schema 1 manifest. The string is the upstream's, so every
+ * field is checked; a string that is not a JSON object gives null.
+ */
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function size(value: unknown): number | bigint | null {
+  return (typeof value === 'number' && Number.isInteger(value) && value >= 0) ||
+    typeof value === 'bigint'
+    ? value
+    : null;
+}
+
+function objects(value: unknown): Json[] {
+  return Array.isArray(value) ? value.filter(isObject) : [];
+}
+
+function descriptor(value: Json): Omit<Descriptor, '__typename'> {
+  return { mediaType: text(value.mediaType), size: size(value.size), digest: text(value.digest) };
+}
+
+function platform(value: unknown): Platform | null {
+  if (!isObject(value)) return null;
+  return {
+    os: text(value.os),
+    architecture: text(value.architecture),
+    variant: text(value.variant),
+  };
+}
+
+function platformManifest(value: Json): PlatformManifest {
+  return { ...descriptor(value), platform: platform(value.platform) };
+}
+
+export function parseManifest(json: string): Manifest | null {
+  let manifest: unknown;
+  try {
+    manifest = decodeJson(json);
+  } catch {
+    return null;
+  }
+  if (!isObject(manifest)) return null;
+  const schemaVersion = manifest.schemaVersion;
+  // Schema 1 manifests name their layers `fsLayers: [{blobSum}]`, without sizes.
+  const schema1Layers = objects(manifest.fsLayers).map((layer): Descriptor => ({
+    mediaType: null,
+    size: null,
+    digest: text(layer.blobSum),
+  }));
+  return {
+    schemaVersion: typeof schemaVersion === 'number' ? schemaVersion : null,
+    mediaType: text(manifest.mediaType),
+    config: isObject(manifest.config) ? descriptor(manifest.config) : null,
+    layers: schema1Layers.length > 0 ? schema1Layers : objects(manifest.layers).map(descriptor),
+    manifests: objects(manifest.manifests).map(platformManifest),
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Errors of the SWR client, typed by what went wrong upstream. They know nothing of GraphQL:
+ * `src/errors.ts` maps them to GraphQL error codes, in one place.
+ */
+
+/** The details SWR gives about a failure, from any of its three error-body shapes. */
+export interface SwrErrorDetail {
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+export type SwrFailure =
+  /** The upstream answered with a non-2xx status. */
+  | 'status'
+  /** The upstream answered 2xx with a body that is not what the endpoint documents. */
+  | 'malformed'
+  /** The upstream could not be reached, or the connection broke. */
+  | 'network'
+  /** The upstream did not answer in time. */
+  | 'timeout';
+
+export class SwrError extends Error {
+  constructor(
+    readonly failure: SwrFailure,
+    message: string,
+    readonly status?: number,
+    readonly detail: SwrErrorDetail = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'SwrError';
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringField(record: Record<string, unknown>, key: string): string | undefined {
+  const value = record[key];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * Reads SWR's error details from a body of any of the shapes seen: the reference docs' bare
+ * array `[{errorCode, errorMessage, detail}]`, the live server's `{errors: [...]}`, and the
+ * newer `{error_code, error_msg}`. Anything else (empty, HTML from a proxy) gives no details.
+ */
+export function parseErrorBody(text: string): SwrErrorDetail {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return {};
+  }
+  if (isRecord(body) && Array.isArray(body.errors)) body = body.errors;
+  if (Array.isArray(body)) body = body[0];
+  if (!isRecord(body)) return {};
+  const errorCode = stringField(body, 'errorCode') ?? stringField(body, 'error_code');
+  const errorMessage = stringField(body, 'errorMessage') ?? stringField(body, 'error_msg');
+  return {
+    ...(errorCode === undefined ? {} : { errorCode }),
+    ...(errorMessage === undefined ? {} : { errorMessage }),
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * SWR's wire types, spelled exactly as the upstream spells them (see the API reference page
+ * "Querying the List of Image Repository Tags"). Nothing here is GraphQL's business.
+ */
+
+/** One element of `GET /v2/manage/namespaces/{namespace}/repos/{repository}/tags`. */
+export interface SwrTag {
+  id: number;
+  repo_id: number;
+  /** The tag name. Capital T in this endpoint only. */
+  Tag: string;
+  image_id: string;
+  /** The image manifest as a JSON string (Docker v2 manifest, or a manifest list). */
+  manifest: string;
+  digest: string;
+  /** Docker manifest schema version, 1 or 2. */
+  schema: number;
+  path: string;
+  internal_path: string;
+  /**
+   * Bytes, documented up to 2^63-1. A value beyond 2^53 arrives as a bigint so that no
+   * precision is lost in parsing (see `decodeJson`).
+   */
+  size: number | bigint;
+  is_trusted: boolean;
+  created: string;
+  updated: string;
+  deleted: string | null;
+  domain_id: string;
+  /** Newer servers only. */
+  scanned?: boolean;
+  /** 0 manifest, 1 manifest list. */
+  tag_type: number;
+}
+
+/** `order_column` of the tag list. */
+export type SwrTagOrderColumn = 'updated_at' | 'tag';
+/** `order_type` of every SWR list. */
+export type SwrOrderType = 'asc' | 'desc';
+
+/** The query of one tag-list request, as the gateway always sends it. */
+export interface SwrTagListQuery {
+  offset: number;
+  limit: number;
+  orderColumn: SwrTagOrderColumn;
+  orderType: SwrOrderType;
+  /** Substring filter on the tag name; absent means no filter. */
+  tag?: string;
+}
+
+/** One page of a list, with the total that `Content-Range` reports. */
+export interface SwrPage<T> {
+  items: T[];
+  total: number;
+}
