@@ -3,8 +3,8 @@ import type { Range } from './window';
 /**
  * Turns a range of the list into SWR pages. SWR accepts a page only when `offset` is a
  * multiple of `limit` and `limit` is at most 1000, so a range such as [25, 45) cannot be asked
- * for as it is: it has to be covered by aligned pages, for example one page {offset 0,
- * limit 45} or two pages {20, 20} + {40, 20}. The planner picks the cheapest cover.
+ * for as it is: it has to be covered by aligned pages, for example one page {offset 23,
+ * limit 23} or two pages {20, 20} + {40, 20}. The planner picks the cheapest cover.
  */
 
 export interface UpstreamPage {
