@@ -1,15 +1,11 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
-import { exampleQuery } from './sandbox/example';
-import { DEMO_TOKEN, startSandbox, type SandboxHandle } from './sandbox/server';
-import { createGateway } from './server';
-import { SwrClient } from './swr/client';
+import { DEMO_TOKEN } from './sandbox/server';
 
 /**
- * The process: configuration, the embedded sandbox when no endpoint is configured, the HTTP
- * server, and a graceful shutdown on SIGTERM and SIGINT.
+ * The process: configuration, the app, and a graceful shutdown on SIGTERM and SIGINT (stop
+ * accepting, finish requests in flight within a deadline, close the upstream pool, exit 0).
  */
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -17,75 +13,41 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  const app = await startApp(config, logger);
 
-  let sandbox: SandboxHandle | null = null;
-  let endpoint = config.swrEndpoint;
-  if (endpoint === null) {
-    sandbox = await startSandbox();
-    endpoint = sandbox.url;
-  }
-
-  const client = new SwrClient({
-    endpoint,
-    timeoutMs: config.swrTimeoutMs,
-    maxConnections: config.swrMaxConnections,
-  });
-  const gateway = createGateway({
-    client,
-    upstreamConcurrencyPerRequest: config.upstreamConcurrencyPerRequest,
-    logger,
-    ...(sandbox && {
-      graphiql: {
-        headers: JSON.stringify({ 'X-Auth-Token': DEMO_TOKEN }),
-        defaultQuery: exampleQuery,
-      },
-    }),
-  });
-  // yoga answers every request itself, errors included; nothing awaits its promise.
-  const server = createServer((request, response) => void gateway(request, response));
-  await new Promise<void>((resolve) => {
-    server.listen(config.port, config.host, resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://localhost:${port}${gateway.graphqlEndpoint}`;
-
-  if (sandbox) {
-    logger.info({ url, upstream: 'sandbox' }, 'gateway listening on the embedded SWR sandbox');
+  if (app.sandbox) {
+    logger.info({ url: app.url, upstream: 'sandbox' }, 'gateway listening on the embedded sandbox');
     process.stdout.write(
-      `\nSWR GraphQL gateway on the embedded sandbox (no SWR_ENDPOINT set)\n` +
-        `  GraphiQL:   ${url}\n` +
+      `\nSWR GraphQL gateway on the embedded SWR sandbox (no SWR_ENDPOINT set)\n` +
+        `  GraphiQL:   ${app.url}\n` +
         `  demo token: ${DEMO_TOKEN}   (send it as X-Auth-Token; GraphiQL already does)\n\n`,
     );
   } else {
-    logger.info({ url, upstream: endpoint }, 'gateway listening');
+    logger.info({ url: app.url, upstream: config.swrEndpoint }, 'gateway listening');
   }
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+    logger.info({ signal }, 'shutting down: refusing new connections, finishing requests');
     const deadline = setTimeout(() => {
-      logger.warn('shutdown deadline passed; closing remaining connections');
-      server.closeAllConnections();
+      logger.warn('shutdown deadline passed: closing the remaining connections');
+      app.server.closeAllConnections();
     }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();
-    server.close(() => {
-      void Promise.all([client.close(), sandbox?.close()]).then(() => {
-        logger.info('stopped');
-        logger.flush();
-        process.exitCode = 0;
-      });
+    void app.close().then(() => {
+      logger.info('stopped');
+      logger.flush();
+      process.exitCode = 0;
     });
-    server.closeIdleConnections();
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof ConfigError ? error.message : String((error as Error).stack ?? error)}\n`,
-  );
+  const message = error instanceof ConfigError ? error.message : String(error);
+  process.stderr.write(`${message}\n`);
   process.exit(1);
 });
