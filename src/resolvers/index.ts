@@ -8,7 +8,7 @@ import type { SwrTag } from '../swr/types';
 import { isValidNamespace, isValidRepositoryName, isValidTagName } from '../swr/names';
 import { parseTagGlobalId, tagGlobalId } from './ids';
 import { parseManifest } from './manifest';
-import type { RepositoryModel } from './models';
+import type { RepositoryModel, TagModel } from './models';
 import { BigIntScalar, DateTimeScalar } from './scalars';
 import { resolveTagConnection } from './tag-connection';
 
@@ -43,6 +43,23 @@ async function findTag(
   }
 }
 
+/**
+ * The tag a global id names, for a federation reference: as `Query.node`, an id this API did not
+ * issue is bad input, and a tag that no longer exists is null.
+ */
+async function tagReference(id: string, context: GatewayContext): Promise<TagModel | null> {
+  const tagId = parseTagGlobalId(id);
+  if (!tagId) throw badUserInput('`id` is not an id of this API.', 'id');
+  try {
+    const tag = await findTag(tagId.repository, tagId.name, context);
+    return tag && { tag, repository: tagId.repository };
+  } catch (error) {
+    const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+    if (code === 'NOT_FOUND') return null;
+    throw error;
+  }
+}
+
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   BigInt: BigIntScalar,
@@ -69,6 +86,10 @@ export const resolvers: Resolvers = {
   },
 
   Repository: {
+    // Federation: another subgraph's reference. Only the names are checked; SWR is asked once a
+    // field needs it, as with `Query.repository`.
+    __resolveReference: ({ namespace, name }) =>
+      Promise.resolve().then(() => repositoryRef(namespace, name)),
     tags: (repository, args, context) => resolveTagConnection(repository, args, context),
     async tag(repository, { name }, context) {
       if (!isValidTagName(name)) {
@@ -100,6 +121,8 @@ export const resolvers: Resolvers = {
   },
 
   Tag: {
+    // Federation: a reference by global id, refetched as `Query.node` does.
+    __resolveReference: ({ id }, context) => tagReference(id, context),
     id: ({ tag, repository }) => tagGlobalId(repository, tag.Tag),
     name: ({ tag }) => tag.Tag,
     digest: ({ tag }) => tag.digest,
@@ -107,7 +130,7 @@ export const resolvers: Resolvers = {
     size: ({ tag }) => tag.size,
     createdAt: ({ tag }) => tag.created,
     updatedAt: ({ tag }) => tag.updated,
-    deletedAt: ({ tag }) => tag.deleted,
+    deletedAt: ({ tag }) => tag.deleted ?? null,
     isTrusted: ({ tag }) => tag.is_trusted,
     scanned: ({ tag }) => tag.scanned ?? null,
     schemaVersion: ({ tag }) => tag.schema,
