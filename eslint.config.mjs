@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', 'src/generated/', 'test/artifacts/'] },
+  { ignores: ['**/node_modules/', '**/dist/', 'coverage/', 'src/generated/', 'test/artifacts/'] },
   eslint.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

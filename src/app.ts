@@ -1,7 +1,10 @@
-import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from './config';
+import type { RequestRecord } from './context';
+import { Metrics } from './metrics';
 import { exampleQuery } from './sandbox/example';
 import { DEMO_TOKEN, startSandbox, type SandboxHandle } from './sandbox/server';
 import { createGateway } from './server';
@@ -9,8 +12,8 @@ import { SwrClient } from './swr/client';
 
 /**
  * The running gateway: the embedded sandbox when no endpoint is configured, the SWR client,
- * the GraphQL server and its HTTP listener. `main.ts` runs one per process; tests start their
- * own.
+ * the GraphQL server, and the HTTP layer in front of it (request ids, `/metrics`, the access
+ * log). `main.ts` runs one per process; tests start their own.
  */
 export interface App {
   /** The GraphQL endpoint, for example http://localhost:4000/graphql. */
@@ -18,21 +21,53 @@ export interface App {
   server: Server;
   /** The embedded sandbox, or null when SWR_ENDPOINT names the upstream. */
   sandbox: SandboxHandle | null;
-  /** Stops accepting connections, lets requests in flight finish, then closes the upstream pool. */
+  metrics: Metrics;
+  /** Refuses new connections, lets requests in flight finish, then closes the upstream pool. */
   close(): Promise<void>;
+}
+
+/** A caller's `X-Request-Id` is kept when it is a plain token; otherwise a new one is made. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function requestId(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+function refuse(response: ServerResponse, status: number, code: string, message: string): void {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
 
 export async function startApp(config: Config, logger: Logger | false): Promise<App> {
   const sandbox = config.swrEndpoint === null ? await startSandbox() : null;
-  const client = new SwrClient({
+  let client: SwrClient | null = null;
+  const metrics = new Metrics(() => client?.policy.circuit ?? 'closed');
+  client = new SwrClient({
     endpoint: config.swrEndpoint ?? (sandbox as SandboxHandle).url,
     timeoutMs: config.swrTimeoutMs,
     maxConnections: config.swrMaxConnections,
+    policy: {
+      maxRetries: config.swrMaxRetries,
+      baseDelayMs: 100,
+      maxDelayMs: 5_000,
+      failureThreshold: config.circuitFailureThreshold,
+      openMs: config.circuitOpenMs,
+    },
+    onAttempt: (attempt) => {
+      metrics.recordUpstream(attempt);
+    },
   });
+  const upstream = client;
+  let accepting = true;
   const gateway = createGateway({
-    client,
+    client: upstream,
     upstreamConcurrencyPerRequest: config.upstreamConcurrencyPerRequest,
+    requestDeadlineMs: config.requestDeadlineMs,
+    limits: config.limits,
+    maxRequestBodyBytes: config.maxBodyBytes,
     logger,
+    isReady: () => accepting,
     ...(sandbox && {
       graphiql: {
         headers: JSON.stringify({ 'X-Auth-Token': DEMO_TOKEN }),
@@ -40,8 +75,48 @@ export async function startApp(config: Config, logger: Logger | false): Promise<
       },
     }),
   });
-  // yoga answers every request itself, errors included; nothing awaits its promise.
-  const server = createServer((request, response) => void gateway(request, response));
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    const record: RequestRecord = { id: requestId(request), operationName: null, upstreamCalls: 0 };
+    const route = new URL(request.url ?? '/', 'http://gateway').pathname;
+    response.setHeader('x-request-id', record.id);
+    response.on('finish', () => {
+      const durationMs = performance.now() - started;
+      metrics.recordHttp(
+        route === gateway.graphqlEndpoint ? 'graphql' : route,
+        response.statusCode,
+        durationMs,
+      );
+      if (logger && route !== '/health' && route !== '/ready' && route !== '/metrics') {
+        logger.info(
+          {
+            requestId: record.id,
+            method: request.method,
+            route,
+            status: response.statusCode,
+            operationName: record.operationName,
+            upstreamCalls: record.upstreamCalls,
+            durationMs: Math.round(durationMs * 10) / 10,
+          },
+          'request',
+        );
+      }
+    });
+    if (route === '/metrics') {
+      response.writeHead(200, { 'content-type': metrics.registry.contentType });
+      response.end(await metrics.registry.metrics());
+      return;
+    }
+    await gateway.handle(request, response, { record });
+  };
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (logger) logger.error({ err: error }, 'unhandled error');
+      if (!response.headersSent)
+        refuse(response, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
+    });
+  });
   await new Promise<void>((resolve) => {
     server.listen(config.port, config.host, resolve);
   });
@@ -51,14 +126,16 @@ export async function startApp(config: Config, logger: Logger | false): Promise<
     url: `http://localhost:${port}${gateway.graphqlEndpoint}`,
     server,
     sandbox,
+    metrics,
     async close() {
+      accepting = false;
       await new Promise<void>((resolve) => {
         server.close(() => {
           resolve();
         });
         server.closeIdleConnections();
       });
-      await Promise.all([client.close(), sandbox?.close()]);
+      await Promise.all([upstream.close(), sandbox?.close()]);
     },
   };
 }

@@ -1,3 +1,6 @@
+import { DEFAULT_LIMITS, type QueryLimits } from './limits';
+import { DEFAULT_POLICY } from './swr/policy';
+
 /**
  * The gateway's configuration: the environment, read once, validated, and turned into one
  * typed object. Every setting has a name, a default and a reason here; README.md lists them.
@@ -31,6 +34,17 @@ export interface Config {
   swrMaxConnections: number;
   /** The most upstream requests one GraphQL request has in flight at once. */
   upstreamConcurrencyPerRequest: number;
+  /** How long one GraphQL request may spend on SWR, retries and backoff included. */
+  requestDeadlineMs: number;
+  /** Retries of a failed idempotent upstream request at most. */
+  swrMaxRetries: number;
+  /** Consecutive upstream failures that open the circuit. */
+  circuitFailureThreshold: number;
+  /** How long the open circuit fails requests fast before it lets a trial through. */
+  circuitOpenMs: number;
+  /** The largest request body accepted; larger ones get 413. */
+  maxBodyBytes: number;
+  limits: QueryLimits;
   logLevel: LogLevel;
   /** Production hides error details of unexpected errors and field suggestions. */
   production: boolean;
@@ -90,6 +104,48 @@ export function loadConfig(env: Env = process.env): Config {
     swrTimeoutMs: integer(env, 'SWR_TIMEOUT_MS', 10_000, 1, 600_000, problems),
     swrMaxConnections: integer(env, 'SWR_MAX_CONNECTIONS', 64, 1, 10_000, problems),
     upstreamConcurrencyPerRequest: integer(env, 'UPSTREAM_CONCURRENCY', 8, 1, 100, problems),
+    requestDeadlineMs: integer(env, 'REQUEST_DEADLINE_MS', 30_000, 100, 600_000, problems),
+    swrMaxRetries: integer(env, 'SWR_MAX_RETRIES', DEFAULT_POLICY.maxRetries, 0, 5, problems),
+    circuitFailureThreshold: integer(
+      env,
+      'SWR_CIRCUIT_THRESHOLD',
+      DEFAULT_POLICY.failureThreshold,
+      1,
+      1000,
+      problems,
+    ),
+    circuitOpenMs: integer(
+      env,
+      'SWR_CIRCUIT_OPEN_MS',
+      DEFAULT_POLICY.openMs,
+      100,
+      600_000,
+      problems,
+    ),
+    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_000_000, 1_000, 100_000_000, problems),
+    limits: {
+      maxDepth: integer(env, 'MAX_DEPTH', DEFAULT_LIMITS.maxDepth, 1, 100, problems),
+      maxAliases: integer(env, 'MAX_ALIASES', DEFAULT_LIMITS.maxAliases, 1, 1000, problems),
+      maxTokens: integer(env, 'MAX_TOKENS', DEFAULT_LIMITS.maxTokens, 10, 100_000, problems),
+      maxDirectives: integer(
+        env,
+        'MAX_DIRECTIVES',
+        DEFAULT_LIMITS.maxDirectives,
+        1,
+        1000,
+        problems,
+      ),
+      maxUpstreamRequests: integer(
+        env,
+        'MAX_UPSTREAM_REQUESTS',
+        DEFAULT_LIMITS.maxUpstreamRequests,
+        1,
+        10_000,
+        problems,
+      ),
+      maxNodes: integer(env, 'MAX_NODES', DEFAULT_LIMITS.maxNodes, 1, 1_000_000, problems),
+      blockFieldSuggestions: env.NODE_ENV === 'production',
+    },
     logLevel,
     production: env.NODE_ENV === 'production',
   };

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type DataLoader from 'dataloader';
 import { limitConcurrency } from './loaders/concurrency';
 import { createTagByNameLoader, type TagNameKey } from './loaders/tag-by-name';
@@ -14,11 +15,27 @@ export interface GatewayContext {
   token: string | null;
   /** The request's loaders; null without a token, as nothing may then reach SWR. */
   loaders: Loaders | null;
+  request: RequestRecord;
 }
 
 export interface Loaders {
   tagWindows: DataLoader<TagWindowKey, TagWindow, string>;
   tagByName: DataLoader<TagNameKey, SwrTag | null, string>;
+}
+
+/** What the access log and the metrics learn about one HTTP request as it is served. */
+export interface RequestRecord {
+  id: string;
+  operationName: string | null;
+  /** Upstream attempts made for it, retries included. */
+  upstreamCalls: number;
+}
+
+export interface ContextOptions {
+  /** The most upstream requests in flight for one GraphQL request. */
+  upstreamConcurrency: number;
+  /** How long one GraphQL request may spend on upstream requests, retries included. */
+  deadlineMs: number;
 }
 
 /** An IAM token is a long printable string; anything else could never authenticate. */
@@ -38,16 +55,32 @@ export function tokenFrom(headers: Headers): string | null {
 export function createContext(
   client: SwrClient,
   headers: Headers,
-  upstreamConcurrency: number,
+  record: RequestRecord,
+  options: ContextOptions,
 ): GatewayContext {
   const token = tokenFrom(headers);
-  if (token === null) return { token, loaders: null };
-  const limit = limitConcurrency(upstreamConcurrency);
+  if (token === null) return { token, loaders: null, request: record };
+  const signal = AbortSignal.timeout(options.deadlineMs);
+  setMaxListeners(options.upstreamConcurrency * 4, signal);
+  const session = {
+    client,
+    token,
+    limit: limitConcurrency(options.upstreamConcurrency),
+    call: {
+      requestId: record.id,
+      deadline: Date.now() + options.deadlineMs,
+      signal,
+      onAttempt: () => {
+        record.upstreamCalls++;
+      },
+    },
+  };
   return {
     token,
     loaders: {
-      tagWindows: createTagWindowLoader(client, token, limit),
-      tagByName: createTagByNameLoader(client, token, limit),
+      tagWindows: createTagWindowLoader(session),
+      tagByName: createTagByNameLoader(session),
     },
+    request: record,
   };
 }

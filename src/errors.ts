@@ -90,5 +90,7 @@ export function toGraphQLError(error: unknown, subject: string): unknown {
     ...(error.status === undefined ? {} : { status: error.status }),
     ...error.detail,
   };
-  return gatewayError(code, MESSAGES[code](subject), { upstream });
+  const retryAfter =
+    error.retryAfterMs === null ? {} : { retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000) };
+  return gatewayError(code, MESSAGES[code](subject), { upstream, ...retryAfter });
 }

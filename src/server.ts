@@ -1,8 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createSchema, createYoga, type GraphiQLOptions, type YogaLogger } from 'graphql-yoga';
-import { createContext, type GatewayContext } from './context';
+import { parse, type GraphQLSchema } from 'graphql';
+import {
+  createYoga,
+  useReadinessCheck,
+  type GraphiQLOptions,
+  type Plugin,
+  type YogaLogger,
+} from 'graphql-yoga';
+import { createContext, type GatewayContext, type RequestRecord } from './context';
+import { DEFAULT_LIMITS, queryLimitPlugins, type QueryLimits } from './limits';
 import { resolvers } from './resolvers';
 import type { SwrClient } from './swr/client';
 
@@ -16,16 +26,36 @@ export const SCHEMA_PATH = join(__dirname, '..', 'schema', 'schema.graphql');
 export interface GatewayOptions {
   client: SwrClient;
   upstreamConcurrencyPerRequest: number;
+  /** How long one GraphQL request may spend on upstream requests, retries included. */
+  requestDeadlineMs?: number;
+  limits?: QueryLimits;
+  /** The largest request body accepted; yoga answers 413 beyond it, chunked bodies included. */
+  maxRequestBodyBytes?: number;
   logger?: YogaLogger | boolean;
   /** GraphiQL's initial headers and query (the sandbox fills them in for newcomers). */
   graphiql?: Pick<GraphiQLOptions, 'headers' | 'defaultQuery'>;
+  /** `/ready` answers 503 while this is false (for example while shutting down). */
+  isReady?: () => boolean;
 }
 
-export function createGatewaySchema() {
-  return createSchema<GatewayContext>({
-    typeDefs: readFileSync(SCHEMA_PATH, 'utf8'),
-    resolvers,
-  });
+/** What the HTTP layer hands yoga with every request (see `app.ts`). */
+export interface ServerContext {
+  record?: RequestRecord;
+}
+
+/** The schema, served as an Apollo Federation v2 subgraph (see federation.ts). */
+/**
+ * The schema, built as an Apollo Federation v2 subgraph: the SDL of `schema/schema.graphql`
+ * plus `_service` and `_entities` for the `@key` types, by Apollo's reference implementation.
+ */
+export function createGatewaySchema(): GraphQLSchema {
+  return buildSubgraphSchema([
+    {
+      typeDefs: parse(readFileSync(SCHEMA_PATH, 'utf8')),
+      // The generated resolver types are stricter than Apollo's map; both describe one object.
+      resolvers: resolvers as GraphQLResolverMap<GatewayContext>,
+    },
+  ]);
 }
 
 /** GraphiQL with every script and style inlined, rendered once: no CDN is ever asked. */
@@ -42,15 +72,42 @@ function offlineGraphiQL(): (options?: GraphiQLOptions) => string {
   };
 }
 
+/** Tells the access log which operation a request ran. */
+const recordOperationName: Plugin<object, ServerContext> = {
+  onParams({ params, context }) {
+    if (context.record) context.record.operationName = params.operationName ?? null;
+  },
+};
+
 export function createGateway(options: GatewayOptions) {
   const { client, upstreamConcurrencyPerRequest } = options;
-  return createYoga<object, GatewayContext>({
+  const contextOptions = {
+    upstreamConcurrency: upstreamConcurrencyPerRequest,
+    deadlineMs: options.requestDeadlineMs ?? 30_000,
+  };
+  return createYoga<ServerContext, GatewayContext>({
     schema: createGatewaySchema(),
     graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
     landingPage: false,
+    maxRequestBodySize: options.maxRequestBodyBytes ?? 1_000_000,
     logging: options.logger ?? true,
-    context: ({ request }) => createContext(client, request.headers, upstreamConcurrencyPerRequest),
+    context: ({ request, record }) =>
+      createContext(
+        client,
+        request.headers,
+        record ?? { id: crypto.randomUUID(), operationName: null, upstreamCalls: 0 },
+        contextOptions,
+      ),
     graphiql: { title: 'SWR GraphQL gateway', ...options.graphiql },
     renderGraphiQL: offlineGraphiQL(),
+    plugins: [
+      ...queryLimitPlugins(options.limits ?? DEFAULT_LIMITS),
+      useReadinessCheck({
+        endpoint: '/ready',
+        check: () => (options.isReady?.() ?? true) && client.policy.circuit !== 'open',
+      }),
+      recordOperationName,
+    ],
   });
 }

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
-import type { RepositoryRef, SwrClient } from '../swr/client';
+import type { RepositoryRef } from '../swr/client';
 import type { SwrTag } from '../swr/types';
-import type { Limiter } from './concurrency';
+import type { UpstreamSession } from './session';
 
 /**
  * Looks tags up by exact name, per GraphQL request. SWR's `tag` filter may match substrings,
@@ -16,15 +16,21 @@ export interface TagNameKey {
 
 const PAGE_SIZE = 100;
 
-async function findTag(client: SwrClient, token: string, key: TagNameKey): Promise<SwrTag | null> {
+async function findTag(session: UpstreamSession, key: TagNameKey): Promise<SwrTag | null> {
+  const { client, token, call } = session;
   for (let offset = 0; ; offset += PAGE_SIZE) {
-    const page = await client.listTags(token, key.repository, {
-      offset,
-      limit: PAGE_SIZE,
-      orderColumn: 'tag',
-      orderType: 'asc',
-      tag: key.name,
-    });
+    const page = await client.listTags(
+      token,
+      key.repository,
+      {
+        offset,
+        limit: PAGE_SIZE,
+        orderColumn: 'tag',
+        orderType: 'asc',
+        tag: key.name,
+      },
+      call,
+    );
     const match = page.items.find((tag) => tag.Tag === key.name);
     if (match) return match;
     if (page.items.length < PAGE_SIZE || offset + PAGE_SIZE >= page.total) return null;
@@ -32,17 +38,15 @@ async function findTag(client: SwrClient, token: string, key: TagNameKey): Promi
 }
 
 export function createTagByNameLoader(
-  client: SwrClient,
-  token: string,
-  limit: Limiter,
+  session: UpstreamSession,
 ): DataLoader<TagNameKey, SwrTag | null, string> {
   return new DataLoader(
     (keys: readonly TagNameKey[]) =>
       Promise.all(
         keys.map((key) =>
-          limit(() => findTag(client, token, key)).catch((error: unknown) =>
-            error instanceof Error ? error : new Error(String(error)),
-          ),
+          session
+            .limit(() => findTag(session, key))
+            .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
         ),
       ),
     {

@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import { planPages, planRange, type UpstreamPage } from '../pagination/plan';
 import type { Range } from '../pagination/window';
-import type { RepositoryRef, SwrClient } from '../swr/client';
+import type { RepositoryRef } from '../swr/client';
 import type { SwrPage, SwrTag, SwrTagListQuery } from '../swr/types';
-import type { Limiter } from './concurrency';
+import type { UpstreamSession } from './session';
 
 /**
  * The tags loader: per GraphQL request, it turns every window that resolvers ask of every tag
@@ -78,11 +78,23 @@ function clusterWindows(members: Member[]): Cluster[] {
   return clusters;
 }
 
+/**
+ * The list's length as the pages tell it. A page shorter than its limit ends the list, whatever
+ * `Content-Range` says, so that `hasNextPage` never promises tags that cannot be read.
+ */
+function consistentTotal(plan: UpstreamPage[], pages: SwrPage<SwrTag>[]): number {
+  let total = pages[0]?.total ?? 0;
+  pages.forEach((page, index) => {
+    const { offset, limit } = plan[index] ?? { offset: 0, limit: 0 };
+    if (page.items.length < limit) total = Math.min(total, offset + page.items.length);
+  });
+  return total;
+}
+
 export function createTagWindowLoader(
-  client: SwrClient,
-  token: string,
-  limit: Limiter,
+  session: UpstreamSession,
 ): DataLoader<TagWindowKey, TagWindow, string> {
+  const { client, token, call, limit } = session;
   async function batch(keys: readonly TagWindowKey[]): Promise<(TagWindow | Error)[]> {
     const byList = new Map<string, Member[]>();
     keys.forEach((key, index) => {
@@ -99,13 +111,18 @@ export function createTagWindowLoader(
       let read = pageReads.get(id);
       if (!read) {
         read = limit(() =>
-          client.listTags(token, list.repository, {
-            offset: page.offset,
-            limit: page.limit,
-            orderColumn: list.orderColumn,
-            orderType: list.orderType,
-            ...(list.tag === undefined ? {} : { tag: list.tag }),
-          }),
+          client.listTags(
+            token,
+            list.repository,
+            {
+              offset: page.offset,
+              limit: page.limit,
+              orderColumn: list.orderColumn,
+              orderType: list.orderType,
+              ...(list.tag === undefined ? {} : { tag: list.tag }),
+            },
+            call,
+          ),
         );
         pageReads.set(id, read);
       }
@@ -123,7 +140,7 @@ export function createTagWindowLoader(
           Promise.all(plan.map((page) => readPage(cluster.list, page))).then(
             (pages) => {
               const items = pages.flatMap((page) => page.items);
-              const total = pages[0]?.total ?? 0;
+              const total = consistentTotal(plan, pages);
               for (const { index, key } of cluster.members) {
                 const { range } = key;
                 results[index] = {

@@ -2,6 +2,7 @@ import { Pool } from 'undici';
 import { SwrError, parseErrorBody } from './errors';
 import { decodeJson } from './json';
 import { pathSegment, repositorySegment } from './names';
+import { UpstreamPolicy, parseRetryAfter, type UpstreamPolicyOptions } from './policy';
 import type { SwrPage, SwrTag, SwrTagListQuery } from './types';
 
 /**
@@ -12,15 +13,40 @@ import type { SwrPage, SwrTag, SwrTagListQuery } from './types';
  * Policy, in one place:
  * - Connections: one keep-alive pool to the endpoint's origin, at most `maxConnections` open.
  * - Timeouts: `timeoutMs` to connect, `timeoutMs` for the response headers, and `timeoutMs`
- *   between body chunks; a timeout is a `SwrError` of failure `timeout`.
+ *   between body chunks; a timeout is a `SwrError` of failure `timeout`. No request outlives
+ *   the GraphQL request's deadline.
+ * - Retries and the circuit: `UpstreamPolicy` (./policy.ts).
  * - Authentication: the caller's token, sent as `X-Auth-Token`, never stored here.
+ * - Tracing: the GraphQL request's id goes along as `X-Request-Id`.
  * - Bodies: parsed without losing precision on integers beyond 2^53.
  */
+
+/** What the client reports of every upstream attempt, for metrics. */
+export interface UpstreamAttempt {
+  operation: string;
+  /** `ok`, or the failure (`status`, `malformed`, `network`, `timeout`). */
+  outcome: 'ok' | SwrError['failure'];
+  status: number | null;
+  durationMs: number;
+}
 
 export interface SwrClientOptions {
   endpoint: string;
   timeoutMs: number;
   maxConnections: number;
+  policy?: UpstreamPolicyOptions;
+  onAttempt?: (attempt: UpstreamAttempt) => void;
+}
+
+/** The GraphQL request an upstream call is made for. */
+export interface UpstreamCall {
+  requestId?: string;
+  /** No attempt starts after this time (ms since the epoch). */
+  deadline: number;
+  /** Aborts attempts in flight when the GraphQL request's deadline passes. */
+  signal?: AbortSignal;
+  /** Told of every attempt sent, retries included. */
+  onAttempt?: () => void;
 }
 
 export interface RepositoryRef {
@@ -29,16 +55,22 @@ export interface RepositoryRef {
 }
 
 const TIMEOUT_CODES = new Set([
+  // The only abort is the request deadline's.
+  'UND_ERR_ABORTED',
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
 ]);
 
+/** No list is longer than GraphQL's `Int` counts. */
+const MAX_TOTAL = 2 ** 31 - 1;
+
 /** The total from `Content-Range: {offset}-{count}/{total}`; only the total is reliable. */
 function totalFromContentRange(header: string | string[] | undefined): number | null {
   const value = Array.isArray(header) ? header[0] : header;
-  const match = value === undefined ? null : /\/\s*(\d+)\s*$/.exec(value);
-  return match ? Number(match[1]) : null;
+  const match = value === undefined ? null : /\/\s*(\d{1,10})\s*$/.exec(value);
+  const total = match ? Number(match[1]) : null;
+  return total !== null && total <= MAX_TOTAL ? total : null;
 }
 
 const STRING_FIELDS = [
@@ -48,38 +80,64 @@ const STRING_FIELDS = [
   'digest',
   'path',
   'internal_path',
-  'created',
-  'updated',
   'domain_id',
 ] as const;
 
-/** Whether an element of the tag list has every field the schema promises non-null. */
+/** SWR's times: RFC 3339 in UTC, for example `2018-07-06T06:18:55Z`. */
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+function isTime(value: unknown): value is string {
+  return typeof value === 'string' && TIME.test(value);
+}
+
+function isSize(value: unknown): value is number | bigint {
+  return typeof value === 'bigint'
+    ? value >= 0n
+    : typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/**
+ * Whether an element of the tag list has every field the schema promises, of the right kind.
+ * A tag that fails makes the whole answer malformed: an upstream error, never a crash later.
+ */
 function isSwrTag(value: unknown): value is SwrTag {
   if (typeof value !== 'object' || value === null) return false;
   const tag = value as Record<string, unknown>;
   for (const field of STRING_FIELDS) if (typeof tag[field] !== 'string') return false;
   return (
-    typeof tag.schema === 'number' &&
-    typeof tag.tag_type === 'number' &&
+    isTime(tag.created) &&
+    isTime(tag.updated) &&
+    (tag.deleted === null || tag.deleted === undefined || isTime(tag.deleted)) &&
+    Number.isInteger(tag.schema) &&
+    Number.isInteger(tag.tag_type) &&
     typeof tag.is_trusted === 'boolean' &&
-    (typeof tag.size === 'number' || typeof tag.size === 'bigint')
+    isSize(tag.size)
   );
 }
 
 function failureOf(error: unknown): SwrError {
   if (error instanceof SwrError) return error;
+  const name = (error as { name?: unknown } | null)?.name;
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && TIMEOUT_CODES.has(code)) {
+  if (name === 'TimeoutError' || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
     return new SwrError('timeout', 'SWR did not answer in time', undefined, {}, { cause: error });
   }
   return new SwrError('network', 'SWR could not be reached', undefined, {}, { cause: error });
 }
 
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
 export class SwrClient {
   private readonly pool: Pool;
   private readonly basePath: string;
+  readonly policy: UpstreamPolicy;
+  private readonly onAttempt: ((attempt: UpstreamAttempt) => void) | undefined;
 
   constructor(options: SwrClientOptions) {
+    this.policy = new UpstreamPolicy(options.policy);
+    this.onAttempt = options.onAttempt;
     const url = new URL(options.endpoint);
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.pool = new Pool(url.origin, {
@@ -96,6 +154,7 @@ export class SwrClient {
     token: string,
     repository: RepositoryRef,
     query: SwrTagListQuery,
+    call: UpstreamCall,
   ): Promise<SwrPage<SwrTag>> {
     const params = new URLSearchParams({
       offset: String(query.offset),
@@ -107,36 +166,77 @@ export class SwrClient {
     const path =
       `${this.basePath}/v2/manage/namespaces/${pathSegment(repository.namespace)}` +
       `/repos/${repositorySegment(repository.name)}/tags?${params.toString()}`;
-    return this.getPage(token, path, isSwrTag);
+    return this.getPage('listTags', token, path, isSwrTag, call);
   }
 
-  private async getPage<T>(
+  /** A GET of one page of a list, under the upstream policy. */
+  private getPage<T>(
+    operation: string,
     token: string,
     path: string,
     isItem: (value: unknown) => value is T,
+    call: UpstreamCall,
   ): Promise<SwrPage<T>> {
-    let statusCode: number;
-    let text: string;
-    let contentRange: string | string[] | undefined;
+    return this.policy.run(() => this.attempt(operation, token, path, isItem, call), call.deadline);
+  }
+
+  private async attempt<T>(
+    operation: string,
+    token: string,
+    path: string,
+    isItem: (value: unknown) => value is T,
+    call: UpstreamCall,
+  ): Promise<SwrPage<T>> {
+    const started = performance.now();
+    call.onAttempt?.();
     try {
-      const response = await this.pool.request({
-        method: 'GET',
-        path,
-        headers: {
-          'x-auth-token': token,
-          'content-type': 'application/json',
-          accept: 'application/json',
-        },
-      });
-      statusCode = response.statusCode;
-      contentRange = response.headers['content-range'];
-      text = await response.body.text();
+      const page = await this.send(token, path, isItem, call);
+      this.report(operation, 'ok', 200, started);
+      return page;
     } catch (error) {
-      throw failureOf(error);
+      const failure = failureOf(error);
+      this.report(operation, failure.failure, failure.status ?? null, started);
+      throw failure;
     }
+  }
+
+  private report(
+    operation: string,
+    outcome: UpstreamAttempt['outcome'],
+    status: number | null,
+    started: number,
+  ): void {
+    this.onAttempt?.({ operation, outcome, status, durationMs: performance.now() - started });
+  }
+
+  private async send<T>(
+    token: string,
+    path: string,
+    isItem: (value: unknown) => value is T,
+    call: UpstreamCall,
+  ): Promise<SwrPage<T>> {
+    if (Date.now() >= call.deadline || call.signal?.aborted) {
+      throw new SwrError('timeout', 'The request deadline has passed');
+    }
+    const response = await this.pool.request({
+      method: 'GET',
+      path,
+      headers: {
+        'x-auth-token': token,
+        'content-type': 'application/json',
+        accept: 'application/json',
+        ...(call.requestId === undefined ? {} : { 'x-request-id': call.requestId }),
+      },
+      ...(call.signal === undefined ? {} : { signal: call.signal }),
+    });
+    const statusCode = response.statusCode;
+    const text = await response.body.text();
     if (statusCode !== 200) {
-      throw new SwrError('status', `SWR answered ${statusCode}`, statusCode, parseErrorBody(text));
+      throw new SwrError('status', `SWR answered ${statusCode}`, statusCode, parseErrorBody(text), {
+        retryAfterMs: parseRetryAfter(header(response.headers['retry-after']), Date.now()),
+      });
     }
+    const contentRange = response.headers['content-range'];
     let body: unknown;
     try {
       body = decodeJson(text);

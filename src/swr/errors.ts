@@ -25,11 +25,15 @@ export class SwrError extends Error {
     message: string,
     readonly status?: number,
     readonly detail: SwrErrorDetail = {},
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number | null },
   ) {
     super(message, options);
     this.name = 'SwrError';
+    this.retryAfterMs = options?.retryAfterMs ?? null;
   }
+
+  /** The upstream's `Retry-After`, in milliseconds, when it sent one. */
+  readonly retryAfterMs: number | null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,0 +1,208 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import {
+  GraphQLError,
+  Kind,
+  getNamedType,
+  getVariableValues,
+  isCompositeType,
+  valueFromAST,
+  type DocumentNode,
+  type ExecutionArgs,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { PAGE_LIMITS } from './resolvers/tag-connection';
+
+/**
+ * Query limits, checked before execution so that an expensive query costs SWR nothing:
+ * graphql-armor's depth, alias, token and directive limits, and a cost model that counts what
+ * SWR would be asked for.
+ *
+ * Cost model: a field that reads SWR costs one request (a tag list two, as `last` without
+ * `before` needs two), multiplied by how many times it can run — the page sizes of the
+ * connections around it (`first` or `last`, else the default 20). Nodes: the tags a query can
+ * return, summed the same way. Both are worst cases: loaders often need fewer requests.
+ */
+
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  /** The most SWR requests one query may need. */
+  maxUpstreamRequests: number;
+  /** The most tags one query may return. */
+  maxNodes: number;
+  /** Hide "Did you mean …?" suggestions, which reveal the schema. */
+  blockFieldSuggestions: boolean;
+}
+
+export const DEFAULT_LIMITS: QueryLimits = {
+  maxDepth: 12,
+  maxAliases: 30,
+  maxTokens: 2_000,
+  maxDirectives: 20,
+  maxUpstreamRequests: 50,
+  maxNodes: 5_000,
+  blockFieldSuggestions: true,
+};
+
+/** Fields that read SWR, by `Type.field`, with the requests each costs. */
+const UPSTREAM_FIELDS: Record<string, number> = {
+  'Repository.tags': 2,
+  'Repository.tag': 1,
+  'Query.node': 1,
+};
+
+/** Connection fields, whose children run once per edge. */
+const CONNECTION_FIELDS = new Set(['Repository.tags']);
+
+export interface QueryCost {
+  upstreamRequests: number;
+  nodes: number;
+}
+
+function pageSize(args: Record<string, unknown>): number {
+  const first = typeof args.first === 'number' ? args.first : null;
+  const last = typeof args.last === 'number' ? args.last : null;
+  if (first === null && last === null) return PAGE_LIMITS.defaultFirst;
+  // Larger counts are refused by the resolver with BAD_USER_INPUT, not by the cost limit.
+  return Math.max(0, Math.min(first ?? Infinity, last ?? Infinity, PAGE_LIMITS.maxPageSize));
+}
+
+/** The cost of one operation with its variables, by walking its selections. */
+export function operationCost(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+): QueryCost {
+  const cost: QueryCost = { upstreamRequests: 0, nodes: 0 };
+  const visiting = new Set<string>();
+
+  const walk = (
+    selectionSet: SelectionSetNode,
+    parent: GraphQLCompositeType,
+    multiplier: number,
+  ): void => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments[selection.name.value];
+        if (!fragment || visiting.has(fragment.name.value)) continue;
+        visiting.add(fragment.name.value);
+        const type = schema.getType(fragment.typeCondition.name.value);
+        if (type && isCompositeType(type)) walk(fragment.selectionSet, type, multiplier);
+        visiting.delete(fragment.name.value);
+        continue;
+      }
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const name = selection.typeCondition?.name.value;
+        const type = name === undefined ? parent : schema.getType(name);
+        if (type && isCompositeType(type)) walk(selection.selectionSet, type, multiplier);
+        continue;
+      }
+      if (!('getFields' in parent) || !selection.selectionSet) continue;
+      const field = parent.getFields()[selection.name.value];
+      if (!field) continue;
+      const coordinate = `${parent.name}.${field.name}`;
+      cost.upstreamRequests += (UPSTREAM_FIELDS[coordinate] ?? 0) * multiplier;
+      let childMultiplier = multiplier;
+      if (CONNECTION_FIELDS.has(coordinate)) {
+        const args: Record<string, unknown> = {};
+        for (const argument of selection.arguments ?? []) {
+          const definition = field.args.find((arg) => arg.name === argument.name.value);
+          if (definition)
+            args[definition.name] = valueFromAST(argument.value, definition.type, variables);
+        }
+        childMultiplier = multiplier * pageSize(args);
+        cost.nodes += childMultiplier;
+      }
+      const type = getNamedType(field.type);
+      if (isCompositeType(type)) walk(selection.selectionSet, type, childMultiplier);
+    }
+  };
+
+  const root = schema.getRootType(operation.operation);
+  if (root) walk(operation.selectionSet, root, 1);
+  return cost;
+}
+
+function selectedOperation(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+): OperationDefinitionNode | undefined {
+  const operations = document.definitions.filter(
+    (definition): definition is OperationDefinitionNode =>
+      definition.kind === Kind.OPERATION_DEFINITION,
+  );
+  if (operationName) return operations.find((operation) => operation.name?.value === operationName);
+  return operations.length === 1 ? operations[0] : undefined;
+}
+
+/** Rejects, before execution, a query whose cost is over the limits. */
+function useUpstreamCostLimit(limits: QueryLimits): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      // envelop types the arguments loosely; they are graphql-js's execution arguments.
+      const { document, operationName, schema, variableValues } = args as ExecutionArgs;
+      const operation = selectedOperation(document, operationName);
+      if (!operation) return;
+      const fragments: Record<string, FragmentDefinitionNode> = {};
+      for (const definition of document.definitions) {
+        if (definition.kind === Kind.FRAGMENT_DEFINITION) {
+          fragments[definition.name.value] = definition;
+        }
+      }
+      const coerced = getVariableValues(
+        schema,
+        operation.variableDefinitions ?? [],
+        variableValues ?? {},
+      );
+      if (coerced.errors) return; // execution reports invalid variables itself
+      const cost = operationCost(schema, operation, fragments, coerced.coerced);
+      const over =
+        cost.upstreamRequests > limits.maxUpstreamRequests
+          ? `it may need ${cost.upstreamRequests} SWR requests, more than the ${limits.maxUpstreamRequests} allowed`
+          : cost.nodes > limits.maxNodes
+            ? `it may return ${cost.nodes} tags, more than the ${limits.maxNodes} allowed`
+            : null;
+      if (over === null) return;
+      setResultAndStopExecution({
+        errors: [
+          new GraphQLError(
+            `The query is too expensive: ${over}. Ask for smaller pages or fewer aliases.`,
+            {
+              extensions: {
+                code: 'QUERY_TOO_EXPENSIVE',
+                cost,
+                limits: {
+                  maxUpstreamRequests: limits.maxUpstreamRequests,
+                  maxNodes: limits.maxNodes,
+                },
+              },
+            },
+          ),
+        ],
+      });
+    },
+  };
+}
+
+/** The limit plugins for yoga (graphql-armor's are envelop plugins, which yoga also takes). */
+export function queryLimitPlugins(
+  limits: QueryLimits,
+): [ReturnType<typeof EnvelopArmorPlugin>, Plugin] {
+  const armor = EnvelopArmorPlugin({
+    maxDepth: { n: limits.maxDepth, flattenFragments: true },
+    maxAliases: { n: limits.maxAliases },
+    maxTokens: { n: limits.maxTokens },
+    maxDirectives: { n: limits.maxDirectives },
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: limits.blockFieldSuggestions },
+  });
+  return [armor, useUpstreamCostLimit(limits)];
+}

@@ -1,0 +1,55 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { UpstreamAttempt } from './swr/client';
+
+/**
+ * Prometheus metrics, served at `/metrics`. Labels stay few and bounded: no operation names,
+ * repository names or tokens, which callers choose.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+
+  private readonly upstreamRequests = new Counter({
+    name: 'swr_upstream_requests_total',
+    help: 'Requests sent to SWR, retries included, by operation, outcome and HTTP status.',
+    labelNames: ['operation', 'outcome', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly upstreamDuration = new Histogram({
+    name: 'swr_upstream_request_duration_seconds',
+    help: 'Time from sending a request to SWR to having its whole answer, by operation and outcome.',
+    labelNames: ['operation', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  private readonly httpRequests = new Histogram({
+    name: 'gateway_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by route and status.',
+    labelNames: ['route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  constructor(circuitState: () => string) {
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'swr_upstream_circuit_open',
+      help: '1 while the circuit to SWR is open (requests fail fast), else 0.',
+      registers: [this.registry],
+      collect() {
+        this.set(circuitState() === 'open' ? 1 : 0);
+      },
+    });
+  }
+
+  recordUpstream(attempt: UpstreamAttempt): void {
+    const { operation, outcome } = attempt;
+    this.upstreamRequests.inc({ operation, outcome, status: String(attempt.status ?? 'none') });
+    this.upstreamDuration.observe({ operation, outcome }, attempt.durationMs / 1000);
+  }
+
+  recordHttp(route: string, status: number, durationMs: number): void {
+    this.httpRequests.observe({ route, status: String(status) }, durationMs / 1000);
+  }
+}
