@@ -1,0 +1,232 @@
+/**
+ * Shared helpers of the integration suites: the GraphQL documents they send, the shapes of the
+ * answers, and checks of a connection page against the sandbox's exact list. Everything here
+ * talks to the gateway over HTTP through the harness; nothing imports the gateway's modules.
+ */
+import type { GraphQLBody, GraphQLError, Harness } from '../support/harness';
+import { expectedTags } from '../../src/sandbox/data';
+import type { RecordedRequest } from '../../src/sandbox/server';
+import type { SwrTag } from '../../src/swr/types';
+
+export type OrderField = 'UPDATED_AT' | 'NAME';
+export type Direction = 'ASC' | 'DESC';
+
+export interface TagOrder {
+  field: OrderField;
+  direction: Direction;
+}
+
+export const ORDERS: readonly TagOrder[] = [
+  { field: 'UPDATED_AT', direction: 'ASC' },
+  { field: 'UPDATED_AT', direction: 'DESC' },
+  { field: 'NAME', direction: 'ASC' },
+  { field: 'NAME', direction: 'DESC' },
+];
+
+export const DEFAULT_ORDER: TagOrder = { field: 'UPDATED_AT', direction: 'DESC' };
+
+export function orderLabel(order: TagOrder): string {
+  return `${order.field} ${order.direction}`;
+}
+
+/** The sandbox's exact list for a repository in a GraphQL order. */
+export function expectedList(
+  namespace: string,
+  repository: string,
+  order: TagOrder = DEFAULT_ORDER,
+  nameContains?: string,
+): SwrTag[] {
+  return expectedTags(
+    namespace,
+    repository,
+    order.field === 'NAME' ? 'tag' : 'updated_at',
+    order.direction === 'ASC' ? 'asc' : 'desc',
+    nameContains,
+  );
+}
+
+export function expectedNames(
+  namespace: string,
+  repository: string,
+  order: TagOrder = DEFAULT_ORDER,
+  nameContains?: string,
+): string[] {
+  return expectedList(namespace, repository, order, nameContains).map((tag) => tag.Tag);
+}
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+export interface NamedNode {
+  name: string;
+}
+
+export interface Connection {
+  totalCount: number;
+  pageInfo: PageInfo;
+  edges: { cursor: string; node: NamedNode }[];
+  nodes: NamedNode[];
+}
+
+export interface ConnectionArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+  orderBy?: TagOrder;
+  nameContains?: string;
+}
+
+export const CONNECTION_FIELDS = `
+  totalCount
+  pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  edges { cursor node { name } }
+  nodes { name }
+`;
+
+export const TAGS_QUERY = `
+  query Tags(
+    $namespace: String!
+    $name: String!
+    $first: Int
+    $after: String
+    $last: Int
+    $before: String
+    $orderBy: TagOrder
+    $nameContains: String
+  ) {
+    repository(namespace: $namespace, name: $name) {
+      namespace
+      name
+      tags(
+        first: $first
+        after: $after
+        last: $last
+        before: $before
+        orderBy: $orderBy
+        nameContains: $nameContains
+      ) {
+        ${CONNECTION_FIELDS}
+      }
+    }
+  }
+`;
+
+interface TagsData {
+  repository: { namespace: string; name: string; tags: Connection } | null;
+}
+
+export interface TagsResult {
+  data?: TagsData | null;
+  errors?: GraphQLError[];
+}
+
+/** Asks one page of a repository's tags; variables left undefined are not sent. */
+export function queryTags(
+  h: Harness,
+  namespace: string,
+  name: string,
+  args: ConnectionArgs = {},
+  token?: string | null,
+): Promise<TagsResult> {
+  return h.graphql<TagsResult>(TAGS_QUERY, { namespace, name, ...args }, token);
+}
+
+/** One page that must succeed: fails the test with the errors otherwise. */
+export async function fetchPage(
+  h: Harness,
+  namespace: string,
+  name: string,
+  args: ConnectionArgs = {},
+  token?: string | null,
+): Promise<Connection> {
+  const result = await queryTags(h, namespace, name, args, token);
+  expect(result.errors).toBeUndefined();
+  const repository = result.data?.repository;
+  if (!repository) throw new Error(`no repository in ${JSON.stringify(result)}`);
+  return repository.tags;
+}
+
+/**
+ * Checks a page exactly against its position `[start, start + names.length)` in a list of
+ * `total` tags: names, nodes, cursors and every pageInfo flag.
+ */
+export function expectPageAt(
+  page: Connection,
+  all: readonly string[],
+  start: number,
+  length: number,
+): void {
+  const expected = all.slice(start, start + length);
+  expect(page.totalCount).toBe(all.length);
+  expect(page.edges.map((edge) => edge.node.name)).toEqual(expected);
+  expect(page.nodes).toEqual(page.edges.map((edge) => edge.node));
+  expect(page.pageInfo.hasPreviousPage).toBe(start > 0);
+  expect(page.pageInfo.hasNextPage).toBe(start + expected.length < all.length);
+  if (expected.length === 0) {
+    expect(page.pageInfo.startCursor).toBeNull();
+    expect(page.pageInfo.endCursor).toBeNull();
+  } else {
+    expect(page.pageInfo.startCursor).toBe(page.edges[0]?.cursor);
+    expect(page.pageInfo.endCursor).toBe(page.edges[page.edges.length - 1]?.cursor);
+    expect(new Set(page.edges.map((edge) => edge.cursor)).size).toBe(page.edges.length);
+  }
+}
+
+/** The cursor of every edge of a list of at most 100 tags, by offset. */
+export async function allCursors(
+  h: Harness,
+  namespace: string,
+  name: string,
+  args: Omit<ConnectionArgs, 'first' | 'last' | 'after' | 'before'> = {},
+): Promise<string[]> {
+  const page = await fetchPage(h, namespace, name, { ...args, first: 100 });
+  return page.edges.map((edge) => edge.cursor);
+}
+
+export function cursorAt(cursors: readonly string[], offset: number): string {
+  const cursor = cursors[offset];
+  if (cursor === undefined) throw new Error(`no cursor at offset ${offset}`);
+  return cursor;
+}
+
+/** The error codes of a GraphQL answer, in order. */
+export function errorCodes(body: GraphQLBody | TagsResult): (string | undefined)[] {
+  return (body.errors ?? []).map((error) => error.extensions?.code);
+}
+
+/** The only error of an answer; fails when there is not exactly one. */
+export function onlyError(body: GraphQLBody | TagsResult): GraphQLError {
+  expect(body.errors).toHaveLength(1);
+  const error = body.errors?.[0];
+  if (!error) throw new Error('no error');
+  return error;
+}
+
+/** The `extensions.upstream` object of an error. */
+export function upstreamAnswer(error: GraphQLError): Record<string, unknown> {
+  const upstream = error.extensions?.upstream;
+  if (typeof upstream !== 'object' || upstream === null) {
+    throw new Error(`no extensions.upstream in ${JSON.stringify(error)}`);
+  }
+  return upstream as Record<string, unknown>;
+}
+
+/** The tag-list requests of a log (method GET, path ending in /tags). */
+export function tagListRequests(requests: readonly RecordedRequest[]): RecordedRequest[] {
+  return requests.filter((request) => request.path.endsWith('/tags'));
+}
+
+/** Runs `task` and returns the upstream requests the sandbox served meanwhile. */
+export async function upstreamOf<T>(
+  h: Harness,
+  task: () => Promise<T>,
+): Promise<{ result: T; requests: RecordedRequest[] }> {
+  const mark = h.sandbox.requests.length;
+  const result = await task();
+  return { result, requests: h.sandbox.requests.slice(mark) };
+}
