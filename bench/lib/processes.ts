@@ -1,0 +1,192 @@
+/**
+ * Child processes for the bench: free loopback ports, spawning with captured output, waiting
+ * until a service answers, stopping (SIGTERM, then SIGKILL after a grace period), and memory
+ * sampling from /proc. Every spawned process is tracked, so `stopAll` (also run on exit and on
+ * SIGINT/SIGTERM of the bench) leaves nothing behind.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export const HOST = '127.0.0.1';
+
+/** A free TCP port on 127.0.0.1 (bound, read, released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
+export interface Service {
+  name: string;
+  child: ChildProcess;
+  pid: number;
+  /** The last lines the process wrote (stdout and stderr), for error messages. */
+  output: string[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  hasExited: boolean;
+}
+
+const running = new Set<Service>();
+const OUTPUT_LINES = 40;
+
+export function startService(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Service {
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (child.pid === undefined) throw new Error(`${name}: could not be started`);
+  const output: string[] = [];
+  const keep = (chunk: Buffer): void => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      output.push(line);
+      if (output.length > OUTPUT_LINES) output.shift();
+    }
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', (chunk: Buffer) => {
+    keep(chunk);
+    process.stderr.write(`[${name}] ${chunk.toString('utf8')}`);
+  });
+  const service: Service = {
+    name,
+    child,
+    pid: child.pid,
+    output,
+    hasExited: false,
+    exited: new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        service.hasExited = true;
+        running.delete(service);
+        resolve({ code, signal });
+      });
+    }),
+  };
+  running.add(service);
+  return service;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `probe` until it resolves true; fails when the process exits or time runs out. */
+export async function waitReady(
+  service: Service,
+  probe: () => Promise<boolean>,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  for (;;) {
+    if (service.hasExited) {
+      throw new Error(`${service.name} exited during start-up:\n  ${service.output.join('\n  ')}`);
+    }
+    try {
+      if (await probe()) return;
+      last = 'an unexpected answer';
+    } catch (error) {
+      // not listening yet
+      const cause =
+        error instanceof Error ? (error.cause as { message?: unknown } | undefined) : undefined;
+      last = `${String(error)}${typeof cause?.message === 'string' ? ` (${cause.message})` : ''}`;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${service.name} did not become ready (last probe: ${last}):\n  ${service.output.join('\n  ')}`,
+      );
+    }
+    await sleep(100);
+  }
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited. */
+export async function stopService(service: Service, graceMs = 10_000): Promise<void> {
+  if (service.hasExited) return;
+  service.child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    if (!service.hasExited) service.child.kill('SIGKILL');
+  }, graceMs);
+  await service.exited;
+  clearTimeout(timer);
+}
+
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((service) => stopService(service)));
+}
+
+/** Last resort (process 'exit' handler): synchronous SIGKILL of whatever still runs. */
+export function killAllSync(): void {
+  for (const service of running) {
+    try {
+      service.child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export interface Memory {
+  /** Resident set size now, in bytes. */
+  rss: number;
+  /** The process's peak resident set size so far (VmHWM), in bytes. */
+  hwm: number;
+}
+
+/** VmRSS and VmHWM of a process, or null once it is gone. */
+export function readMemory(pid: number): Memory | null {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return null;
+  }
+  const kb = (field: string): number => {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+    return match ? Number(match[1]) * 1024 : 0;
+  };
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+}
+
+/** Samples VmRSS of one process every `intervalMs` until stopped; keeps the peak. */
+export class RssSampler {
+  private peak = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly pid: number,
+    intervalMs = 100,
+  ) {
+    this.sample();
+    this.timer = setInterval(() => {
+      this.sample();
+    }, intervalMs);
+  }
+
+  private sample(): void {
+    const memory = readMemory(this.pid);
+    if (memory && memory.rss > this.peak) this.peak = memory.rss;
+  }
+
+  /** Stops sampling; the peak VmRSS seen, in bytes. */
+  stop(): number {
+    clearInterval(this.timer);
+    this.sample();
+    return this.peak;
+  }
+}

@@ -1,0 +1,294 @@
+/**
+ * What the bench runs and against what: the four services (upstream sandbox with its counter,
+ * the gateway, the bare proxy, the Apollo gateway), the queries of the legs, and the checks
+ * made on one sample response of every leg before any load.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { join, resolve } from 'node:path';
+import { HOST, freePort, startService, waitReady, type Service } from './processes';
+import type { Target } from './load';
+
+/** The repository root (this file runs from bench/dist/bench/lib/). */
+export const ROOT = resolve(__dirname, '..', '..', '..', '..');
+const BENCH_JS = join(ROOT, 'bench', 'dist', 'bench');
+
+export const TOKEN = 'sandbox-demo-token';
+
+/** No single request of the set-up may take longer (the load has its own timeout). */
+const FETCH_TIMEOUT_MS = 5_000;
+
+// ---------------------------------------------------------------------------------------------
+// Services
+
+export interface Upstream {
+  service: Service;
+  url: string;
+  counterUrl: string;
+}
+
+export interface Counts {
+  requests: number;
+  tags: number;
+  errors: number;
+}
+
+export async function readCounts(upstream: Upstream): Promise<Counts> {
+  const response = await fetch(`${upstream.counterUrl}/__count`, {
+    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+  });
+  if (!response.ok) throw new Error(`upstream counter answered ${response.status}`);
+  return (await response.json()) as Counts;
+}
+
+export const SWR_PAGE_PATH =
+  '/v2/manage/namespaces/library/repos/app/tags?offset=0&limit=20&order_column=updated_at&order_type=desc';
+const SWR_HEADERS = { 'x-auth-token': TOKEN, 'content-type': 'application/json' };
+
+export async function startUpstream(): Promise<Upstream> {
+  const [sandboxPort, counterPort] = [await freePort(), await freePort()];
+  const service = startService(
+    'upstream',
+    [join(BENCH_JS, 'upstream.js')],
+    {
+      SANDBOX_PORT: String(sandboxPort),
+      COUNTER_PORT: String(counterPort),
+      NODE_ENV: 'production',
+    },
+    ROOT,
+  );
+  const upstream = {
+    service,
+    url: `http://${HOST}:${sandboxPort}`,
+    counterUrl: `http://${HOST}:${counterPort}`,
+  };
+  await waitReady(service, async () => {
+    await readCounts(upstream);
+    const page = await fetch(`${upstream.url}${SWR_PAGE_PATH}`, {
+      headers: SWR_HEADERS,
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
+    await page.arrayBuffer();
+    return page.status === 200;
+  });
+  return upstream;
+}
+
+export interface Gateway {
+  service: Service;
+  /** The GraphQL endpoint. */
+  url: string;
+}
+
+async function startGraphQLService(
+  name: string,
+  args: string[],
+  upstream: Upstream,
+  path: string,
+): Promise<Gateway> {
+  const port = await freePort();
+  const service = startService(
+    name,
+    args,
+    {
+      SWR_ENDPOINT: upstream.url,
+      PORT: String(port),
+      HOST,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+    },
+    ROOT,
+  );
+  const url = `http://${HOST}:${port}${path}`;
+  await waitReady(service, async () => {
+    const response = await postQuery(url, PAGE_QUERY);
+    return response.status === 200;
+  });
+  return { service, url };
+}
+
+/**
+ * The gateway under test: `node [nodeFlags] dist/main.js`, as `npm start` would run it
+ * (BENCH_GATEWAY_MAIN names another build's main.js, for example to compare two builds).
+ */
+export function startGateway(upstream: Upstream, nodeFlags: string[] = []): Promise<Gateway> {
+  return startGraphQLService(
+    'gateway',
+    [...nodeFlags, process.env.BENCH_GATEWAY_MAIN ?? join(ROOT, 'dist', 'main.js')],
+    upstream,
+    '/graphql',
+  );
+}
+
+export function startBareProxy(upstream: Upstream): Promise<Gateway> {
+  return startGraphQLService(
+    'bare-proxy',
+    [join(BENCH_JS, 'bare-proxy', 'server.js')],
+    upstream,
+    '/graphql',
+  );
+}
+
+export function startApolloGateway(upstream: Upstream): Promise<Gateway> {
+  return startGraphQLService(
+    'apollo-gateway',
+    [join(BENCH_JS, 'apollo-gateway', 'server.js')],
+    upstream,
+    '/',
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+const CONNECTION_FIELDS =
+  'totalCount pageInfo { hasNextPage endCursor } edges { cursor node { name digest size updatedAt } }';
+
+/** Legs (a), (b), (f): the first 20 tags of library/app. */
+export const PAGE_QUERY = `{ repository(namespace: "library", name: "app") { tags(first: 20) { ${CONNECTION_FIELDS} } } }`;
+
+/** Leg (c): 20 tags after a cursor deep in the list. */
+export const DEEP_QUERY = `query Deep($after: String!) { repository(namespace: "library", name: "app") { tags(first: 20, after: $after) { ${CONNECTION_FIELDS} } } }`;
+
+/** Leg (d): 10 repositories × their first 5 tags, aliased. */
+export const FANOUT_QUERY = `{ ${Array.from(
+  { length: 10 },
+  (_, i) =>
+    `r${i}: repository(namespace: "acme", name: "svc-${i}") { tags(first: 5) { ${CONNECTION_FIELDS} } }`,
+).join(' ')} }`;
+
+/** Leg (e): the last 20 tags of library/app. */
+export const LAST_QUERY = `{ repository(namespace: "library", name: "app") { tags(last: 20) { ${CONNECTION_FIELDS} } } }`;
+
+export function graphQLBody(query: string, variables?: Record<string, unknown>): string {
+  return JSON.stringify(variables === undefined ? { query } : { query, variables });
+}
+
+const GRAPHQL_HEADERS = { 'content-type': 'application/json', 'x-auth-token': TOKEN };
+
+export function postQuery(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: GRAPHQL_HEADERS,
+    body: graphQLBody(query, variables),
+    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+  });
+}
+
+export function graphQLTarget(
+  url: string,
+  expectBody: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Target {
+  return {
+    url,
+    method: 'POST',
+    headers: GRAPHQL_HEADERS,
+    body: graphQLBody(query, variables),
+    expectBody,
+  };
+}
+
+export function upstreamTarget(upstream: Upstream, expectBody: string): Target {
+  return {
+    url: `${upstream.url}${SWR_PAGE_PATH}`,
+    method: 'GET',
+    headers: SWR_HEADERS,
+    expectBody,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sample checks
+
+interface Edge {
+  cursor: string;
+  node: { name: string; digest: string; size: string; updatedAt: string };
+}
+interface Connection {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  edges: Edge[];
+}
+type GraphQLResult = {
+  data?: Record<string, { tags: Connection } | null> | null;
+  errors?: unknown[];
+};
+
+export class CheckError extends Error {
+  override name = 'CheckError';
+}
+
+/** One sample request: status 200, a body without `errors`, every aliased field present. */
+export async function sampleQuery(
+  what: string,
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<{ body: string; connections: Record<string, Connection> }> {
+  const response = await postQuery(url, query, variables);
+  const body = await response.text();
+  if (response.status !== 200) {
+    throw new CheckError(`${what}: HTTP ${response.status}: ${body.slice(0, 500)}`);
+  }
+  const result = JSON.parse(body) as GraphQLResult;
+  if (result.errors !== undefined || !result.data) {
+    throw new CheckError(`${what}: the response has errors: ${body.slice(0, 500)}`);
+  }
+  const connections: Record<string, Connection> = {};
+  for (const [alias, repository] of Object.entries(result.data)) {
+    if (!repository) throw new CheckError(`${what}: ${alias} is null`);
+    connections[alias] = repository.tags;
+  }
+  return { body, connections };
+}
+
+export function expect(what: string, condition: boolean, detail: string): void {
+  if (!condition) throw new CheckError(`${what}: ${detail}`);
+}
+
+export function sameData(what: string, body: string, reference: string): void {
+  const same = isDeepStrictEqual(JSON.parse(body), JSON.parse(reference));
+  expect(
+    what,
+    same,
+    `the data differs from the gateway's:\n  ${body.slice(0, 300)}\n  vs\n  ${reference.slice(0, 300)}`,
+  );
+}
+
+/** The sandbox's tag names at [offset, offset + limit) of library/app (updated_at desc). */
+export async function upstreamNames(
+  upstream: Upstream,
+  offset: number,
+  limit: number,
+): Promise<string[]> {
+  const path = SWR_PAGE_PATH.replace('offset=0&limit=20', `offset=${offset}&limit=${limit}`);
+  const response = await fetch(`${upstream.url}${path}`, {
+    headers: SWR_HEADERS,
+    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+  });
+  const tags = (await response.json()) as { Tag: string }[];
+  return tags.map((t) => t.Tag);
+}
+
+/** The cursor of the edge at `index` of library/app, paging through it once with first: 100. */
+export async function cursorAt(gatewayUrl: string, index: number): Promise<string> {
+  const query = `query Page($after: String) { repository(namespace: "library", name: "app") { tags(first: 100, after: $after) { ${CONNECTION_FIELDS} } } }`;
+  let seen = 0;
+  let after: string | null = null;
+  for (;;) {
+    const { connections } = await sampleQuery('paging', gatewayUrl, query, { after });
+    const page = connections.repository;
+    if (!page || page.edges.length === 0) {
+      throw new CheckError(`paging: the list ended before edge ${index}`);
+    }
+    const edge = page.edges[index - seen];
+    if (edge) return edge.cursor;
+    seen += page.edges.length;
+    after = page.pageInfo.endCursor;
+  }
+}

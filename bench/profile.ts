@@ -1,0 +1,58 @@
+/**
+ * A CPU profile of the gateway under leg (b): the upstream and the gateway as in the bench, the
+ * gateway run as `node --cpu-prof --cpu-prof-dir=$BENCH_PROFILE_DIR dist/main.js`, a warm-up and
+ * one load of the 20-tag page, then a graceful stop (the profile is written on exit) and a
+ * summary of its self time.
+ *
+ *   node bench/dist/bench/profile.js
+ *
+ * Environment: BENCH_PROFILE_DIR (/tmp/prof), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2),
+ * BENCH_CONNECTIONS (32), BENCH_TOP (15). The profile stays in that directory: never commit it.
+ */
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatSummary, readProfile, summarise } from './cpuprofile-summary';
+import { runLoad } from './lib/load';
+import { killAllSync, stopAll, stopService } from './lib/processes';
+import { PAGE_QUERY, graphQLTarget, sampleQuery, startGateway, startUpstream } from './lib/setup';
+
+const DIR = process.env.BENCH_PROFILE_DIR ?? '/tmp/prof';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const TOP = Number(process.env.BENCH_TOP ?? 15);
+
+async function main(): Promise<void> {
+  mkdirSync(DIR, { recursive: true });
+  const before = new Set(readdirSync(DIR));
+  const upstream = await startUpstream();
+  const gateway = await startGateway(upstream, ['--cpu-prof', `--cpu-prof-dir=${DIR}`]);
+  const sample = await sampleQuery('(b) gateway, 20-tag page', gateway.url, PAGE_QUERY);
+  const target = graphQLTarget(gateway.url, sample.body, PAGE_QUERY);
+  if (WARMUP > 0) await runLoad(target, CONNECTIONS, WARMUP);
+  const result = await runLoad(target, CONNECTIONS, SECONDS);
+  console.log(
+    `(b) under the profiler: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms, ` +
+      `p99 ${result.p99.toFixed(2)} ms, errors ${result.errors}/${result.non2xx}/${result.mismatches}`,
+  );
+  await stopService(gateway.service);
+  const written = readdirSync(DIR).filter((f) => f.endsWith('.cpuprofile') && !before.has(f));
+  const file = written[0];
+  if (file === undefined) throw new Error(`the gateway wrote no .cpuprofile into ${DIR}`);
+  const path = join(DIR, file);
+  console.log(`profile: ${path} (the whole gateway process: start-up, warm-up and load)\n`);
+  console.log(formatSummary(summarise(readProfile(path)), TOP));
+}
+
+process.once('exit', killAllSync);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void stopAll().finally(() => process.exit(130));
+  });
+}
+main()
+  .catch((error: unknown) => {
+    console.error(`profile failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  })
+  .finally(() => stopAll());
