@@ -12,8 +12,8 @@ import { SwrClient } from './swr/client';
 
 /**
  * The running gateway: the embedded sandbox when no endpoint is configured, the SWR client,
- * the GraphQL server, and the HTTP layer in front of it (request ids, `/metrics`, the access
- * log). `main.ts` runs one per process; tests start their own.
+ * the GraphQL server, and the HTTP layer in front of it (request ids, body limits, `/metrics`,
+ * the access log). `main.ts` runs one per process; tests start their own.
  */
 export interface App {
   /** The GraphQL endpoint, for example http://localhost:4000/graphql. */
@@ -65,7 +65,6 @@ export async function startApp(config: Config, logger: Logger | false): Promise<
     upstreamConcurrencyPerRequest: config.upstreamConcurrencyPerRequest,
     requestDeadlineMs: config.requestDeadlineMs,
     limits: config.limits,
-    maxRequestBodyBytes: config.maxBodyBytes,
     logger,
     isReady: () => accepting,
     ...(sandbox && {
@@ -107,6 +106,22 @@ export async function startApp(config: Config, logger: Logger | false): Promise<
       response.writeHead(200, { 'content-type': metrics.registry.contentType });
       response.end(await metrics.registry.metrics());
       return;
+    }
+    if (request.method === 'POST') {
+      const length = request.headers['content-length'];
+      if (length === undefined) {
+        refuse(response, 411, 'LENGTH_REQUIRED', 'A POST body needs a Content-Length header.');
+        return;
+      }
+      if (Number(length) > config.maxBodyBytes) {
+        refuse(
+          response,
+          413,
+          'PAYLOAD_TOO_LARGE',
+          `The request body is larger than ${config.maxBodyBytes} bytes.`,
+        );
+        return;
+      }
     }
     await gateway.handle(request, response, { record });
   };

@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type DataLoader from 'dataloader';
 import { limitConcurrency } from './loaders/concurrency';
 import { createTagByNameLoader, type TagNameKey } from './loaders/tag-by-name';
@@ -60,8 +59,6 @@ export function createContext(
 ): GatewayContext {
   const token = tokenFrom(headers);
   if (token === null) return { token, loaders: null, request: record };
-  const signal = AbortSignal.timeout(options.deadlineMs);
-  setMaxListeners(options.upstreamConcurrency * 4, signal);
   const session = {
     client,
     token,
@@ -69,7 +66,6 @@ export function createContext(
     call: {
       requestId: record.id,
       deadline: Date.now() + options.deadlineMs,
-      signal,
       onAttempt: () => {
         record.upstreamCalls++;
       },

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { parse, type GraphQLSchema } from 'graphql';
 import {
   createYoga,
@@ -29,8 +29,6 @@ export interface GatewayOptions {
   /** How long one GraphQL request may spend on upstream requests, retries included. */
   requestDeadlineMs?: number;
   limits?: QueryLimits;
-  /** The largest request body accepted; yoga answers 413 beyond it, chunked bodies included. */
-  maxRequestBodyBytes?: number;
   logger?: YogaLogger | boolean;
   /** GraphiQL's initial headers and query (the sandbox fills them in for newcomers). */
   graphiql?: Pick<GraphiQLOptions, 'headers' | 'defaultQuery'>;
@@ -58,13 +56,17 @@ export function createGatewaySchema(): GraphQLSchema {
   ]);
 }
 
-/** GraphiQL with every script and style inlined, rendered once: no CDN is ever asked. */
-function offlineGraphiQL(): (options?: GraphiQLOptions) => string {
+/**
+ * GraphiQL with every script and style inlined: no CDN is ever asked. The renderer (tens of
+ * megabytes of inlined assets) is loaded on the first GraphiQL visit, and each page rendered once.
+ */
+function offlineGraphiQL(): (options: GraphiQLOptions) => Promise<string> {
   const pages = new Map<string, string>();
-  return (options) => {
-    const key = JSON.stringify(options ?? {});
+  return async (options) => {
+    const key = JSON.stringify(options);
     let page = pages.get(key);
     if (page === undefined) {
+      const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
       page = renderGraphiQL(options);
       pages.set(key, page);
     }
@@ -90,7 +92,9 @@ export function createGateway(options: GatewayOptions) {
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    maxRequestBodySize: options.maxRequestBodyBytes ?? 1_000_000,
+    // The HTTP layer in front (app.ts) bounds bodies by their Content-Length, which Node's
+    // parser never reads past; yoga's own limit would stream every body through a counter.
+    maxRequestBodySize: false,
     logging: options.logger ?? true,
     context: ({ request, record }) =>
       createContext(
@@ -102,6 +106,7 @@ export function createGateway(options: GatewayOptions) {
     graphiql: { title: 'SWR GraphQL gateway', ...options.graphiql },
     renderGraphiQL: offlineGraphiQL(),
     plugins: [
+      useGraphQlJit(),
       ...queryLimitPlugins(options.limits ?? DEFAULT_LIMITS),
       useReadinessCheck({
         endpoint: '/ready',

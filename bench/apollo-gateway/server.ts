@@ -11,7 +11,6 @@ import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { RESTDataSource, type DataSourceConfig } from '@apollo/datasource-rest';
 import { GraphQLError, GraphQLScalarType } from 'graphql';
-import { DateTimeResolver } from 'graphql-scalars';
 
 const typeDefs = /* GraphQL */ `
   scalar DateTime
@@ -126,7 +125,8 @@ function decodeCursor(scope: string, cursor: string): number {
 }
 
 const resolvers = {
-  DateTime: DateTimeResolver,
+  // SWR's RFC 3339 strings, passed on unchanged as the gateway does.
+  DateTime: new GraphQLScalarType({ name: 'DateTime', serialize: (value) => value }),
   BigInt: new GraphQLScalarType({ name: 'BigInt', serialize: (value) => String(value) }),
   Query: {
     repository: (_: unknown, args: RepositoryParent): RepositoryParent => args,

@@ -43,7 +43,7 @@ async function page(token: string): Promise<string> {
       name: t.Tag,
       digest: t.digest,
       size: String(t.size),
-      updatedAt: new Date(t.updated).toISOString(),
+      updatedAt: t.updated,
     },
   }));
   const pageInfo = { hasNextPage: tags.length < total, endCursor: cursor(tags.length - 1) };

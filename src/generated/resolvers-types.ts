@@ -17,7 +17,7 @@ export type Scalars = {
    * exactly in JavaScript). Encoded as a decimal string, so no client loses precision.
    */
   BigInt: { input: string; output: number | bigint | string; }
-  /** Date and time in UTC, as an RFC 3339 string (for example `2018-07-06T06:18:55.000Z`). */
+  /** Date and time in UTC, as an RFC 3339 string (for example `2018-07-06T06:18:55Z`). */
   DateTime: { input: string; output: string; }
   /** A selection of fields, for example `namespace name`. */
   federation__FieldSet: { input: string; output: string; }

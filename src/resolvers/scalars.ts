@@ -1,7 +1,30 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { DateTimeResolver } from 'graphql-scalars';
 
-export const DateTimeScalar = DateTimeResolver;
+/** RFC 3339 date-times, as SWR writes them (`2018-07-06T06:18:55Z`). */
+const RFC_3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+function dateTime(value: unknown): string {
+  if (typeof value === 'string' && RFC_3339.test(value) && !Number.isNaN(Date.parse(value))) {
+    return value;
+  }
+  throw new TypeError('DateTime takes an RFC 3339 date-time string.');
+}
+
+/**
+ * Date-times as RFC 3339 strings, passed on exactly as SWR wrote them: no conversion per tag,
+ * and no change of precision or offset.
+ */
+export const DateTimeScalar = new GraphQLScalarType<string, string>({
+  name: 'DateTime',
+  description: 'A date and time as an RFC 3339 string, for example `2018-07-06T06:18:55Z`.',
+  specifiedByURL: 'https://datatracker.ietf.org/doc/html/rfc3339',
+  serialize: dateTime,
+  parseValue: dateTime,
+  parseLiteral(ast) {
+    if (ast.kind === Kind.STRING) return dateTime(ast.value);
+    throw new TypeError('DateTime takes an RFC 3339 date-time string.');
+  },
+});
 
 const DIGITS = /^(0|[1-9][0-9]*)$/;
 

@@ -41,10 +41,11 @@ export interface SwrClientOptions {
 /** The GraphQL request an upstream call is made for. */
 export interface UpstreamCall {
   requestId?: string;
-  /** No attempt starts after this time (ms since the epoch). */
+  /**
+   * The GraphQL request's deadline (ms since the epoch): no attempt starts after it, and an
+   * attempt that could outlast it is aborted when it passes.
+   */
   deadline: number;
-  /** Aborts attempts in flight when the GraphQL request's deadline passes. */
-  signal?: AbortSignal;
   /** Told of every attempt sent, retries included. */
   onAttempt?: () => void;
 }
@@ -133,10 +134,12 @@ export class SwrClient {
   private readonly pool: Pool;
   private readonly basePath: string;
   readonly policy: UpstreamPolicy;
+  private readonly timeoutMs: number;
   private readonly onAttempt: ((attempt: UpstreamAttempt) => void) | undefined;
 
   constructor(options: SwrClientOptions) {
     this.policy = new UpstreamPolicy(options.policy);
+    this.timeoutMs = options.timeoutMs;
     this.onAttempt = options.onAttempt;
     const url = new URL(options.endpoint);
     this.basePath = url.pathname.replace(/\/+$/, '');
@@ -215,9 +218,8 @@ export class SwrClient {
     isItem: (value: unknown) => value is T,
     call: UpstreamCall,
   ): Promise<SwrPage<T>> {
-    if (Date.now() >= call.deadline || call.signal?.aborted) {
-      throw new SwrError('timeout', 'The request deadline has passed');
-    }
+    const remainingMs = call.deadline - Date.now();
+    if (remainingMs <= 0) throw new SwrError('timeout', 'The request deadline has passed');
     const response = await this.pool.request({
       method: 'GET',
       path,
@@ -227,7 +229,9 @@ export class SwrClient {
         accept: 'application/json',
         ...(call.requestId === undefined ? {} : { 'x-request-id': call.requestId }),
       },
-      ...(call.signal === undefined ? {} : { signal: call.signal }),
+      // undici's timeouts bound each of the three phases (connect, headers, body); an attempt
+      // that could outlast the deadline that way is bounded by the deadline itself.
+      ...(remainingMs < 3 * this.timeoutMs ? { signal: AbortSignal.timeout(remainingMs) } : {}),
     });
     const statusCode = response.statusCode;
     const text = await response.body.text();

@@ -1,20 +1,27 @@
 import { isInteger, isSafeNumber, parse as parseLossless } from 'lossless-json';
 
 /**
- * A JSON number of 16 or more digits in value position. Every integer beyond 2^53 has at least
- * 16 digits; such a literal can also occur inside a string, which only costs the slower parse.
+ * Parses upstream JSON without losing precision: SWR documents sizes up to 2^63-1, beyond the
+ * 2^53 a JavaScript number holds exactly. `JSON.parse` reads every body; only a body in which it
+ * met an integer beyond 2^53 (nearly none) is read again, exactly, with integers as bigints.
  */
-const LONG_NUMBER = /[:,[]\s*-?\d{16,}/;
 
 function parseNumber(literal: string): number | bigint {
   return isInteger(literal) && !isSafeNumber(literal) ? BigInt(literal) : Number(literal);
 }
 
-/**
- * Parses an upstream body without losing precision: integers beyond 2^53 (SWR documents sizes
- * up to 2^63-1) become bigints. Bodies without such numbers, nearly all, take `JSON.parse`.
- */
+/** Whether a parsed value holds an integer that `JSON.parse` may have rounded. */
+function hasUnsafeInteger(value: unknown): boolean {
+  if (typeof value === 'number') return Math.abs(value) > Number.MAX_SAFE_INTEGER;
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(hasUnsafeInteger);
+  for (const key in value) {
+    if (hasUnsafeInteger((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
 export function decodeJson(text: string): unknown {
-  if (!LONG_NUMBER.test(text)) return JSON.parse(text);
-  return parseLossless(text, null, parseNumber);
+  const value: unknown = JSON.parse(text);
+  return hasUnsafeInteger(value) ? parseLossless(text, null, parseNumber) : value;
 }
