@@ -143,27 +143,33 @@ function selectedOperation(
   return operations.length === 1 ? operations[0] : undefined;
 }
 
+function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionNode> {
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  }
+  return fragments;
+}
+
 /** Rejects, before execution, a query whose cost is over the limits. */
 function useUpstreamCostLimit(limits: QueryLimits): Plugin {
+  // Parsed documents are cached and reused by yoga, so their operations can key a cache.
+  const costs = new WeakMap<OperationDefinitionNode, QueryCost>();
   return {
     onExecute({ args, setResultAndStopExecution }) {
       // envelop types the arguments loosely; they are graphql-js's execution arguments.
       const { document, operationName, schema, variableValues } = args as ExecutionArgs;
       const operation = selectedOperation(document, operationName);
       if (!operation) return;
-      const fragments: Record<string, FragmentDefinitionNode> = {};
-      for (const definition of document.definitions) {
-        if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-          fragments[definition.name.value] = definition;
-        }
+      const variableDefinitions = operation.variableDefinitions ?? [];
+      let cost = variableDefinitions.length === 0 ? costs.get(operation) : undefined;
+      if (cost === undefined) {
+        const coerced = getVariableValues(schema, variableDefinitions, variableValues ?? {});
+        if (coerced.errors) return; // execution reports invalid variables itself
+        cost = operationCost(schema, operation, fragmentsOf(document), coerced.coerced);
+        // Without variables, an operation's cost depends on its document alone.
+        if (variableDefinitions.length === 0) costs.set(operation, cost);
       }
-      const coerced = getVariableValues(
-        schema,
-        operation.variableDefinitions ?? [],
-        variableValues ?? {},
-      );
-      if (coerced.errors) return; // execution reports invalid variables itself
-      const cost = operationCost(schema, operation, fragments, coerced.coerced);
       const over =
         cost.upstreamRequests > limits.maxUpstreamRequests
           ? `it may need ${cost.upstreamRequests} SWR requests, more than the ${limits.maxUpstreamRequests} allowed`

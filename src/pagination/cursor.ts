@@ -23,9 +23,20 @@ export class CursorError extends Error {
   }
 }
 
+/** Scopes already computed; a few thousand lists cover a busy gateway's working set. */
+const scopes = new Map<string, string>();
+const MAX_SCOPES = 5_000;
+
 /** A list's scope: the same for every cursor of one list, different between lists. */
 export function cursorScope(parts: readonly (string | null | undefined)[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 10);
+  const key = JSON.stringify(parts);
+  let scope = scopes.get(key);
+  if (scope === undefined) {
+    scope = createHash('sha256').update(key).digest('base64url').slice(0, 10);
+    if (scopes.size >= MAX_SCOPES) scopes.clear();
+    scopes.set(key, scope);
+  }
+  return scope;
 }
 
 /** Encodes the cursor of the edge at `offset` in the list with this scope. */

@@ -1,12 +1,8 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-
-/** RFC 3339 date-times, as SWR writes them (`2018-07-06T06:18:55Z`). */
-const RFC_3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+import { isDateTime } from '../swr/time';
 
 function dateTime(value: unknown): string {
-  if (typeof value === 'string' && RFC_3339.test(value) && !Number.isNaN(Date.parse(value))) {
-    return value;
-  }
+  if (isDateTime(value)) return value;
   throw new TypeError('DateTime takes an RFC 3339 date-time string.');
 }
 

@@ -2,6 +2,7 @@ import { Pool } from 'undici';
 import { SwrError, parseErrorBody } from './errors';
 import { decodeJson } from './json';
 import { pathSegment, repositorySegment } from './names';
+import { isDateTime } from './time';
 import { UpstreamPolicy, parseRetryAfter, type UpstreamPolicyOptions } from './policy';
 import type { SwrPage, SwrTag, SwrTagListQuery } from './types';
 
@@ -84,13 +85,6 @@ const STRING_FIELDS = [
   'domain_id',
 ] as const;
 
-/** SWR's times: RFC 3339 in UTC, for example `2018-07-06T06:18:55Z`. */
-const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
-
-function isTime(value: unknown): value is string {
-  return typeof value === 'string' && TIME.test(value);
-}
-
 function isSize(value: unknown): value is number | bigint {
   return typeof value === 'bigint'
     ? value >= 0n
@@ -106,9 +100,9 @@ function isSwrTag(value: unknown): value is SwrTag {
   const tag = value as Record<string, unknown>;
   for (const field of STRING_FIELDS) if (typeof tag[field] !== 'string') return false;
   return (
-    isTime(tag.created) &&
-    isTime(tag.updated) &&
-    (tag.deleted === null || tag.deleted === undefined || isTime(tag.deleted)) &&
+    isDateTime(tag.created) &&
+    isDateTime(tag.updated) &&
+    (tag.deleted === null || tag.deleted === undefined || isDateTime(tag.deleted)) &&
     Number.isInteger(tag.schema) &&
     Number.isInteger(tag.tag_type) &&
     typeof tag.is_trusted === 'boolean' &&
