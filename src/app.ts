@@ -12,8 +12,8 @@ import { SwrClient } from './swr/client';
 
 /**
  * The running gateway: the embedded sandbox when no endpoint is configured, the SWR client,
- * the GraphQL server, and the HTTP layer in front of it (request ids, body limits, `/metrics`,
- * the access log). `main.ts` runs one per process; tests start their own.
+ * the GraphQL server, and the HTTP layer in front of it (request ids, `/metrics`, the access
+ * log, closing connections on shutdown). `main.ts` runs one per process; tests start their own.
  */
 export interface App {
   /** The GraphQL endpoint, for example http://localhost:4000/graphql. */
@@ -34,10 +34,13 @@ function requestId(request: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-function refuse(response: ServerResponse, status: number, code: string, message: string): void {
-  response.writeHead(status, { 'content-type': 'application/json' });
-  response.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
-}
+/** The routes the metrics name; any other path a caller sends counts as `other`. */
+const ROUTES: Record<string, string> = {
+  '/graphql': 'graphql',
+  '/health': 'health',
+  '/ready': 'ready',
+  '/metrics': 'metrics',
+};
 
 export async function startApp(config: Config, logger: Logger | false): Promise<App> {
   const sandbox = config.swrEndpoint === null ? await startSandbox() : null;
@@ -60,11 +63,14 @@ export async function startApp(config: Config, logger: Logger | false): Promise<
   });
   const upstream = client;
   let accepting = true;
+  /** Responses being served, so that shutdown can end their connections with them. */
+  const inFlight = new Set<ServerResponse>();
   const gateway = createGateway({
     client: upstream,
     upstreamConcurrencyPerRequest: config.upstreamConcurrencyPerRequest,
     requestDeadlineMs: config.requestDeadlineMs,
     limits: config.limits,
+    maxRequestBodyBytes: config.maxBodyBytes,
     logger,
     isReady: () => accepting,
     ...(sandbox && {
@@ -78,16 +84,16 @@ export async function startApp(config: Config, logger: Logger | false): Promise<
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const started = performance.now();
     const record: RequestRecord = { id: requestId(request), operationName: null, upstreamCalls: 0 };
-    const route = new URL(request.url ?? '/', 'http://gateway').pathname;
+    const path = new URL(request.url ?? '/', 'http://gateway').pathname;
+    const route = ROUTES[path] ?? 'other';
     response.setHeader('x-request-id', record.id);
+    if (!accepting) response.shouldKeepAlive = false;
+    inFlight.add(response);
     response.on('finish', () => {
+      inFlight.delete(response);
       const durationMs = performance.now() - started;
-      metrics.recordHttp(
-        route === gateway.graphqlEndpoint ? 'graphql' : route,
-        response.statusCode,
-        durationMs,
-      );
-      if (logger && route !== '/health' && route !== '/ready' && route !== '/metrics') {
+      metrics.recordHttp(route, response.statusCode, durationMs);
+      if (logger && (route === 'graphql' || route === 'other')) {
         logger.info(
           {
             requestId: record.id,
@@ -102,34 +108,22 @@ export async function startApp(config: Config, logger: Logger | false): Promise<
         );
       }
     });
-    if (route === '/metrics') {
+    if (route === 'metrics') {
       response.writeHead(200, { 'content-type': metrics.registry.contentType });
       response.end(await metrics.registry.metrics());
       return;
-    }
-    if (request.method === 'POST') {
-      const length = request.headers['content-length'];
-      if (length === undefined) {
-        refuse(response, 411, 'LENGTH_REQUIRED', 'A POST body needs a Content-Length header.');
-        return;
-      }
-      if (Number(length) > config.maxBodyBytes) {
-        refuse(
-          response,
-          413,
-          'PAYLOAD_TOO_LARGE',
-          `The request body is larger than ${config.maxBodyBytes} bytes.`,
-        );
-        return;
-      }
     }
     await gateway.handle(request, response, { record });
   };
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      if (logger) logger.error({ err: error }, 'unhandled error');
-      if (!response.headersSent)
-        refuse(response, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
+      if (logger)
+        logger.error(
+          { err: error, requestId: response.getHeader('x-request-id') },
+          'unhandled error',
+        );
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
     });
   });
   await new Promise<void>((resolve) => {
@@ -144,6 +138,12 @@ export async function startApp(config: Config, logger: Logger | false): Promise<
     metrics,
     async close() {
       accepting = false;
+      // No connection is kept for another request: a response not yet started says
+      // `Connection: close`; one already under way ends its connection when it is done.
+      for (const response of inFlight) {
+        if (!response.headersSent) response.shouldKeepAlive = false;
+        else response.once('finish', () => response.socket?.destroySoon());
+      }
       await new Promise<void>((resolve) => {
         server.close(() => {
           resolve();

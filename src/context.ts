@@ -1,9 +1,16 @@
 import type DataLoader from 'dataloader';
 import { limitConcurrency } from './loaders/concurrency';
-import { createTagByNameLoader, type TagNameKey } from './loaders/tag-by-name';
-import { createTagWindowLoader, type TagWindow, type TagWindowKey } from './loaders/tag-windows';
-import type { SwrClient } from './swr/client';
-import type { SwrTag } from './swr/types';
+import { createWindowLoader, type WindowLoader } from './loaders/list-windows';
+import { REPOSITORY_LISTS, TAG_LISTS, type RepositoryList, type TagList } from './loaders/lists';
+import { createNamespaceLoaders, type NamespaceLoaders } from './loaders/namespaces';
+import {
+  createRepositoryDetailsLoader,
+  type RepositoryDetails,
+} from './loaders/repository-details';
+import type { UpstreamSession } from './loaders/session';
+import { createTagByNameLoader, type TagByNameLoader } from './loaders/tag-by-name';
+import type { RepositoryRef, SwrClient } from './swr/client';
+import type { SwrRepositorySummary, SwrTag } from './swr/types';
 
 /**
  * The per-request context: the caller's token and loaders made for this request alone, so no
@@ -14,12 +21,33 @@ export interface GatewayContext {
   token: string | null;
   /** The request's loaders; null without a token, as nothing may then reach SWR. */
   loaders: Loaders | null;
+  /** The client with the caller's token, for changes (mutations); null without a token. */
+  session: UpstreamSession | null;
   request: RequestRecord;
 }
 
 export interface Loaders {
-  tagWindows: DataLoader<TagWindowKey, TagWindow, string>;
-  tagByName: DataLoader<TagNameKey, SwrTag | null, string>;
+  tagWindows: WindowLoader<TagList, SwrTag>;
+  repositoryWindows: WindowLoader<RepositoryList, SwrRepositorySummary>;
+  tagByName: TagByNameLoader;
+  repositoryDetails: DataLoader<RepositoryRef, RepositoryDetails, string>;
+  namespaces: NamespaceLoaders;
+}
+
+/**
+ * Forgets what the request's loaders hold about a repository after it changed upstream: its tag
+ * windows and tags by name, its details, and its organization's repository lists (which carry
+ * its tag count and size).
+ */
+export function forgetRepository(loaders: Loaders, repository: RepositoryRef): void {
+  loaders.tagWindows.forget(
+    (list) =>
+      list.repository.namespace === repository.namespace &&
+      list.repository.name === repository.name,
+  );
+  loaders.tagByName.forget(repository);
+  loaders.repositoryDetails.clear(repository);
+  loaders.repositoryWindows.forget((list) => list.namespace === repository.namespace);
 }
 
 /** What the access log and the metrics learn about one HTTP request as it is served. */
@@ -58,8 +86,8 @@ export function createContext(
   options: ContextOptions,
 ): GatewayContext {
   const token = tokenFrom(headers);
-  if (token === null) return { token, loaders: null, request: record };
-  const session = {
+  if (token === null) return { token, loaders: null, session: null, request: record };
+  const session: UpstreamSession = {
     client,
     token,
     limit: limitConcurrency(options.upstreamConcurrency),
@@ -74,9 +102,13 @@ export function createContext(
   return {
     token,
     loaders: {
-      tagWindows: createTagWindowLoader(session),
+      tagWindows: createWindowLoader(session, TAG_LISTS),
+      repositoryWindows: createWindowLoader(session, REPOSITORY_LISTS),
       tagByName: createTagByNameLoader(session),
+      repositoryDetails: createRepositoryDetailsLoader(session),
+      namespaces: createNamespaceLoaders(session),
     },
+    session,
     request: record,
   };
 }

@@ -23,6 +23,11 @@ export function gatewayError(
   return new GraphQLError(message, { extensions: { code, ...extensions } });
 }
 
+/** A caller's value quoted in a message, cut short so that no message echoes a huge input. */
+export function quoted(value: string): string {
+  return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+}
+
 export function badUserInput(message: string, argument?: string): GraphQLError {
   return gatewayError('BAD_USER_INPUT', message, argument === undefined ? {} : { argument });
 }

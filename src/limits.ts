@@ -13,19 +13,22 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  type ValidationContext,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { PAGE_LIMITS } from './resolvers/tag-connection';
+import { PAGE_LIMITS } from './resolvers/connection';
 
 /**
  * Query limits, checked before execution so that an expensive query costs SWR nothing:
  * graphql-armor's depth, alias, token and directive limits, and a cost model that counts what
  * SWR would be asked for.
  *
- * Cost model: a field that reads SWR costs one request (a tag list two, as `last` without
- * `before` needs two), multiplied by how many times it can run — the page sizes of the
- * connections around it (`first` or `last`, else the default 20). Nodes: the tags a query can
- * return, summed the same way. Both are worst cases: loaders often need fewer requests.
+ * Cost model: a field that reads SWR costs one request (a tag or repository list two, as `last`
+ * without `before` needs two), multiplied by how many times it can run — the page sizes of the
+ * connections around it (`first` or `last`, else the default 20). Nodes: the tags and
+ * repositories a query can return, summed the same way. Both are worst cases: loaders often need
+ * fewer requests. Not counted: a repository's details (scalar fields, one request per repository
+ * at most, none for a repository from a list), and `namespaces` counts as one organization.
  */
 
 export interface QueryLimits {
@@ -53,13 +56,17 @@ export const DEFAULT_LIMITS: QueryLimits = {
 
 /** Fields that read SWR, by `Type.field`, with the requests each costs. */
 const UPSTREAM_FIELDS: Record<string, number> = {
+  'Query.namespaces': 1,
+  'Query.namespace': 1,
+  'Namespace.repositories': 2,
+  'Mutation.deleteTag': 1,
   'Repository.tags': 2,
   'Repository.tag': 1,
   'Query.node': 1,
 };
 
 /** Connection fields, whose children run once per edge. */
-const CONNECTION_FIELDS = new Set(['Repository.tags']);
+const CONNECTION_FIELDS = new Set(['Repository.tags', 'Namespace.repositories']);
 
 export interface QueryCost {
   upstreamRequests: number;
@@ -198,17 +205,55 @@ function useUpstreamCostLimit(limits: QueryLimits): Plugin {
   };
 }
 
+/**
+ * graphql-armor's rejections, given a code and an HTTP status: armor reports them as plain
+ * validation errors whose message starts with a misleading "Syntax Error:".
+ */
+function useCodedArmorErrors(rejected: WeakSet<GraphQLError>): Plugin {
+  return {
+    onValidate:
+      () =>
+      ({ result, setResult }) => {
+        // envelop types the errors loosely; validation only ever reports GraphQL errors.
+        const errors = result as readonly Error[];
+        if (!errors.some((error) => error instanceof GraphQLError && rejected.has(error))) return;
+        setResult(
+          errors.map((error) =>
+            error instanceof GraphQLError && rejected.has(error)
+              ? new GraphQLError(error.message.replace(/^Syntax Error: /, ''), {
+                  nodes: error.nodes,
+                  extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } },
+                })
+              : error,
+          ),
+        );
+      },
+  };
+}
+
 /** The limit plugins for yoga (graphql-armor's are envelop plugins, which yoga also takes). */
 export function queryLimitPlugins(
   limits: QueryLimits,
-): [ReturnType<typeof EnvelopArmorPlugin>, Plugin] {
+): [ReturnType<typeof EnvelopArmorPlugin>, Plugin, Plugin] {
+  const rejected = new WeakSet<GraphQLError>();
+  // A rejection is reported as a validation error (armor would throw it out of validation
+  // instead) and marked, so that `useCodedArmorErrors` gives it its code.
+  const onRejection = {
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) => {
+        rejected.add(error);
+        context?.reportError(error);
+      },
+    ],
+  };
   const armor = EnvelopArmorPlugin({
-    maxDepth: { n: limits.maxDepth, flattenFragments: true },
-    maxAliases: { n: limits.maxAliases },
+    maxDepth: { n: limits.maxDepth, flattenFragments: true, ...onRejection },
+    maxAliases: { n: limits.maxAliases, ...onRejection },
     maxTokens: { n: limits.maxTokens },
-    maxDirectives: { n: limits.maxDirectives },
+    maxDirectives: { n: limits.maxDirectives, ...onRejection },
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: limits.blockFieldSuggestions },
   });
-  return [armor, useUpstreamCostLimit(limits)];
+  return [armor, useCodedArmorErrors(rejected), useUpstreamCostLimit(limits)];
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { parse, type GraphQLSchema } from 'graphql';
+import { getOperationAST, parse, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import {
   createYoga,
   useReadinessCheck,
@@ -29,6 +29,8 @@ export interface GatewayOptions {
   /** How long one GraphQL request may spend on upstream requests, retries included. */
   requestDeadlineMs?: number;
   limits?: QueryLimits;
+  /** The largest request body accepted. */
+  maxRequestBodyBytes?: number;
   logger?: YogaLogger | boolean;
   /** GraphiQL's initial headers and query (the sandbox fills them in for newcomers). */
   graphiql?: Pick<GraphiQLOptions, 'headers' | 'defaultQuery'>;
@@ -75,9 +77,14 @@ function offlineGraphiQL(): (options: GraphiQLOptions) => Promise<string> {
 }
 
 /** Tells the access log which operation a request ran. */
-const recordOperationName: Plugin<object, ServerContext> = {
-  onParams({ params, context }) {
-    if (context.record) context.record.operationName = params.operationName ?? null;
+const recordOperationName: Plugin<GatewayContext> = {
+  onExecute({ args }) {
+    // envelop types the arguments loosely; they are graphql-js's execution arguments.
+    const { document, operationName, contextValue } = args as ExecutionArgs & {
+      contextValue: GatewayContext;
+    };
+    contextValue.request.operationName =
+      getOperationAST(document, operationName)?.name?.value ?? null;
   },
 };
 
@@ -92,9 +99,8 @@ export function createGateway(options: GatewayOptions) {
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    // The HTTP layer in front (app.ts) bounds bodies by their Content-Length, which Node's
-    // parser never reads past; yoga's own limit would stream every body through a counter.
-    maxRequestBodySize: false,
+    // 413 beyond the limit, by Content-Length or, for chunked bodies, while reading.
+    maxRequestBodySize: options.maxRequestBodyBytes ?? 1_000_000,
     logging: options.logger ?? true,
     context: ({ request, record }) =>
       createContext(

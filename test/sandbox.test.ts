@@ -438,7 +438,7 @@ describe('namespaces and repositories', () => {
     for (const [method, path] of [
       ['POST', tagsPath('library', 'nginx')],
       ['DELETE', tagsPath('library', 'nginx')],
-      ['GET', '/v2/manage/namespaces'],
+      ['POST', '/v2/manage/namespaces'],
       ['GET', '/v2/manage/namespaces/library/repos/nginx/tags/latest'],
       ['GET', '/'],
     ] as const) {
@@ -641,7 +641,7 @@ describe('the data', () => {
       'library/team/app': 23,
       'library/tied': 40,
       'library/multiarch': 12,
-      ...Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`acme/svc-${i}`, 25])),
+      ...Object.fromEntries(Array.from({ length: 24 }, (_, i) => [`acme/svc-${i}`, 25])),
       'globex/secret': 5,
       'globex/app': 3,
     });

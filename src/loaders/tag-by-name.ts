@@ -37,10 +37,19 @@ async function findTag(session: UpstreamSession, key: TagNameKey): Promise<SwrTa
   }
 }
 
-export function createTagByNameLoader(
-  session: UpstreamSession,
-): DataLoader<TagNameKey, SwrTag | null, string> {
-  return new DataLoader(
+export interface TagByNameLoader {
+  load(key: TagNameKey): Promise<SwrTag | null>;
+  /** Forgets every tag looked up in the repository, after a change upstream. */
+  forget(repository: RepositoryRef): void;
+}
+
+function repositoryPrefix(repository: RepositoryRef): string {
+  return JSON.stringify([repository.namespace, repository.name]).slice(0, -1);
+}
+
+export function createTagByNameLoader(session: UpstreamSession): TagByNameLoader {
+  const cacheMap = new Map<string, Promise<SwrTag | null>>();
+  const loader = new DataLoader(
     (keys: readonly TagNameKey[]) =>
       Promise.all(
         keys.map((key) =>
@@ -50,9 +59,18 @@ export function createTagByNameLoader(
         ),
       ),
     {
+      // `[namespace, repository, tag]`: the key starts with its repository's prefix.
       cacheKeyFn: (key) =>
         JSON.stringify([key.repository.namespace, key.repository.name, key.name]),
+      cacheMap,
       name: 'tagByName',
     },
   );
+  return {
+    load: (key) => loader.load(key),
+    forget(repository) {
+      const prefix = `${repositoryPrefix(repository)},`;
+      for (const key of cacheMap.keys()) if (key.startsWith(prefix)) cacheMap.delete(key);
+    },
+  };
 }

@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 /**
  * Opaque cursors. The Relay spec only asks that a cursor be an opaque string that the server
  * understands again; ours carries the edge's offset in the list and the list's scope (a short
- * hash of repository, order and filter), so that a cursor issued for one list is rejected by
- * another instead of silently pointing at the wrong tag.
+ * hash of what the list is of — a repository or an organization — its order and filters), so
+ * that a cursor issued for one list is rejected by another instead of silently pointing at the
+ * wrong item.
  */
 
 const CURSOR_VERSION = 'c1';
@@ -60,7 +61,7 @@ export function decodeCursor(cursor: string, scope: string, argument: string): n
   if (match[1] !== scope) {
     throw new CursorError(
       argument,
-      'it was issued for another list (another repository, orderBy or nameContains)',
+      'it was issued for another list (another repository or organization, orderBy or filter)',
     );
   }
   const offset = Number(match[2]);

@@ -1,34 +1,28 @@
-import { badUserInput, missingToken, toGraphQLError } from '../errors';
+import { badUserInput, missingToken, quoted, toGraphQLError } from '../errors';
 import type { Resolvers } from '../generated/resolvers-types';
 import type { GatewayContext } from '../context';
-import { encodeCursor } from '../pagination/cursor';
-import { pageInfoFlags } from '../pagination/window';
 import type { RepositoryRef } from '../swr/client';
 import type { SwrTag } from '../swr/types';
-import { isValidNamespace, isValidRepositoryName, isValidTagName } from '../swr/names';
+import { isValidTagName } from '../swr/names';
+import { connectionFields, edgeFields } from './connection';
 import { parseTagGlobalId, tagGlobalId } from './ids';
 import { parseManifest } from './manifest';
-import type { RepositoryModel, TagModel } from './models';
+import type { RepositoryConnectionModel, TagConnectionModel, TagModel } from './models';
+import {
+  deleteTag,
+  findNamespace,
+  isNotFound,
+  listNamespaces,
+  namespaceFields,
+  namespaceRef,
+  repositoryDetailFields,
+  repositoryRef,
+} from './registry';
+import { resolveRepositoryConnection } from './repository-connection';
 import { BigIntScalar, DateTimeScalar } from './scalars';
 import { resolveTagConnection } from './tag-connection';
 
 /** Resolvers only wire arguments to the pagination module and the loaders. */
-
-function repositoryRef(namespace: string, name: string): RepositoryModel {
-  if (!isValidNamespace(namespace)) {
-    throw badUserInput(
-      `"${namespace}" is not a valid SWR organization name: 1 to 64 lowercase letters, digits and single separators (. _ -), starting with a letter.`,
-      'namespace',
-    );
-  }
-  if (!isValidRepositoryName(name)) {
-    throw badUserInput(
-      `"${name}" is not a valid SWR repository name: 1 to 128 lowercase letters, digits, separators (. _ -) and /.`,
-      'name',
-    );
-  }
-  return { namespace, name };
-}
 
 async function findTag(
   repository: RepositoryRef,
@@ -44,18 +38,17 @@ async function findTag(
 }
 
 /**
- * The tag a global id names, for a federation reference: as `Query.node`, an id this API did not
- * issue is bad input, and a tag that no longer exists is null.
+ * The tag a global id names, for `Query.node` and federation references: an id this API did not
+ * issue is bad input, and a tag that no longer exists is null (Relay's rule for `node`).
  */
-async function tagReference(id: string, context: GatewayContext): Promise<TagModel | null> {
+async function tagById(id: string, context: GatewayContext): Promise<TagModel | null> {
   const tagId = parseTagGlobalId(id);
   if (!tagId) throw badUserInput('`id` is not an id of this API.', 'id');
   try {
     const tag = await findTag(tagId.repository, tagId.name, context);
     return tag && { tag, repository: tagId.repository };
   } catch (error) {
-    const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
-    if (code === 'NOT_FOUND') return null;
+    if (isNotFound(error)) return null;
     throw error;
   }
 }
@@ -65,64 +58,62 @@ export const resolvers: Resolvers = {
   BigInt: BigIntScalar,
 
   Query: {
+    namespaces: (_, __, context) => listNamespaces(context),
+    namespace: (_, { name }, context) => findNamespace(name, context),
     repository: (_, { namespace, name }) => repositoryRef(namespace, name),
-    async node(_, { id }, context) {
-      const tagId = parseTagGlobalId(id);
-      if (!tagId) throw badUserInput('`id` is not an id of this API.', 'id');
-      try {
-        const tag = await findTag(tagId.repository, tagId.name, context);
-        return tag && { tag, repository: tagId.repository };
-      } catch (error) {
-        // Relay: node(id) is null for an object that no longer exists.
-        const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
-        if (code === 'NOT_FOUND') return null;
-        throw error;
-      }
-    },
+    node: (_, { id }, context) => tagById(id, context),
+  },
+
+  Mutation: {
+    deleteTag: (_, { input }, context) => deleteTag(input, context),
   },
 
   Node: {
     __resolveType: () => 'Tag',
   },
 
+  Namespace: {
+    // Federation: another subgraph's reference. Only the name is checked; SWR is asked once a
+    // field needs it, as for a Repository reference.
+    __resolveReference: ({ name }) => Promise.resolve().then(() => namespaceRef(name, 'name')),
+    ...namespaceFields,
+    repositories: ({ name }, args, context) => resolveRepositoryConnection(name, args, context),
+  },
+
+  RepositoryConnection: connectionFields<
+    RepositoryConnectionModel,
+    RepositoryConnectionModel['items'][number],
+    RepositoryRef
+  >(({ namespace, name }) => ({ namespace, name })),
+
+  RepositoryEdge: edgeFields,
+
   Repository: {
     // Federation: another subgraph's reference. Only the names are checked; SWR is asked once a
     // field needs it, as with `Query.repository`.
     __resolveReference: ({ namespace, name }) =>
       Promise.resolve().then(() => repositoryRef(namespace, name)),
+    ...repositoryDetailFields,
     tags: (repository, args, context) => resolveTagConnection(repository, args, context),
     async tag(repository, { name }, context) {
       if (!isValidTagName(name)) {
-        throw badUserInput(`"${name}" is not a valid tag name.`, 'name');
+        throw badUserInput(`${quoted(name)} is not a valid tag name.`, 'name');
       }
       const tag = await findTag(repository, name, context);
       return tag && { tag, repository };
     },
   },
 
-  TagConnection: {
-    edges: ({ items, window, scope, repository }) =>
-      items.map((tag, index) => ({
-        node: { tag, repository },
-        offset: window.start + index,
-        scope,
-      })),
-    nodes: ({ items, repository }) => items.map((tag) => ({ tag, repository })),
-    pageInfo: ({ window, total, scope, items }) => ({
-      ...pageInfoFlags(window, total),
-      startCursor: items.length > 0 ? encodeCursor(scope, window.start) : null,
-      endCursor: items.length > 0 ? encodeCursor(scope, window.end - 1) : null,
-    }),
-    totalCount: ({ total }) => total,
-  },
+  TagConnection: connectionFields<TagConnectionModel, SwrTag, TagModel>((tag, { repository }) => ({
+    tag,
+    repository,
+  })),
 
-  TagEdge: {
-    cursor: ({ scope, offset }) => encodeCursor(scope, offset),
-  },
+  TagEdge: edgeFields,
 
   Tag: {
     // Federation: a reference by global id, refetched as `Query.node` does.
-    __resolveReference: ({ id }, context) => tagReference(id, context),
+    __resolveReference: ({ id }, context) => tagById(id, context),
     id: ({ tag, repository }) => tagGlobalId(repository, tag.Tag),
     name: ({ tag }) => tag.Tag,
     digest: ({ tag }) => tag.digest,

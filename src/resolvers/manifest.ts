@@ -22,11 +22,10 @@ function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
+/** A size the BigInt scalar can carry exactly: a non-negative whole number. */
 function size(value: unknown): number | bigint | null {
-  return (typeof value === 'number' && Number.isInteger(value) && value >= 0) ||
-    typeof value === 'bigint'
-    ? value
-    : null;
+  if (typeof value === 'bigint') return value >= 0n ? value : null;
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
 }
 
 function objects(value: unknown): Json[] {

@@ -1,13 +1,30 @@
 /**
  * Deterministic demo data for the embedded SWR sandbox.
  *
- * Everything is derived from one seeded PRNG (mulberry32), so two builds with the same seed are
- * byte-identical. Every tag is serialised to its wire JSON exactly once, here, and the four sort
- * orders of every repository are precomputed, so the server only slices and joins.
+ * Everything is derived from seeded PRNGs (mulberry32), so two builds with the same seed are
+ * byte-identical. Every tag, repository and organization is serialised to its wire JSON exactly
+ * once, here, and the four tag orders of every repository and the repository orders of every
+ * organization are precomputed, so the server only slices and joins. The dataset never changes:
+ * a sandbox that deletes a tag keeps its changes to itself (see state.ts).
  */
 import { createHash } from 'node:crypto';
 
-import type { SwrOrderType, SwrTag, SwrTagOrderColumn } from '../swr/types';
+import type {
+  SwrOrderType,
+  SwrRepositoryOrderColumn,
+  SwrTag,
+  SwrTagOrderColumn,
+} from '../swr/types';
+import { stringifyExact } from './json';
+import {
+  repositoryOrders,
+  repositoryRecords,
+  sortRepositories,
+  type RepositoryMeta,
+  type RepositoryOrderKey,
+  type RepositoryRecords,
+  type SandboxRepositorySummary,
+} from './repositories';
 
 /** The seed of the default dataset. */
 export const DEFAULT_SEED = 0x5a17b0c5;
@@ -48,13 +65,25 @@ export interface SandboxRepository {
   readonly tags: readonly SandboxTag[];
   /** The four precomputed sort orders. */
   readonly orders: Readonly<Record<TagOrderKey, readonly SandboxTag[]>>;
+  /** What deleting a tag leaves unchanged. */
+  readonly meta: RepositoryMeta;
+  /** Its records in the repository list and the details endpoint, serialised. */
+  readonly records: RepositoryRecords;
 }
 
 export interface SandboxNamespace {
+  readonly id: number;
   readonly name: string;
   /** The account that owns it. */
   readonly account: string;
+  readonly creatorName: string;
+  /** The account's permission: 7 manage, 3 edit, 1 read. */
+  readonly auth: number;
+  /** `{id, name, creator_name, auth}`, serialised. */
+  readonly json: string;
   readonly repositories: ReadonlyMap<string, SandboxRepository>;
+  /** The repository list's precomputed sort orders. */
+  readonly orders: Readonly<Record<RepositoryOrderKey, readonly SandboxRepository[]>>;
 }
 
 export interface SandboxAccount {
@@ -72,14 +101,7 @@ export interface SandboxDataset {
 // ---------------------------------------------------------------------------------------------
 // Serialisation
 
-const BIGINT_MARK = /"__sandbox_bigint__(\d+)__"/g;
-
-/** `JSON.stringify` that writes bigints as exact JSON integers. */
-export function stringifyExact(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    typeof v === 'bigint' ? `__sandbox_bigint__${v.toString()}__` : v,
-  ).replace(BIGINT_MARK, '$1');
-}
+export { stringifyExact };
 
 /** The wire JSON of one tag, keys in the upstream's order, `size` exact even beyond 2^53. */
 export function serializeTag(tag: SwrTag): string {
@@ -320,6 +342,8 @@ interface RepoSpec {
 interface NamespaceSpec {
   name: string;
   account: string;
+  /** The account's permission on it: 7 manage, 3 edit, 1 read. */
+  auth: number;
   repositories: RepoSpec[];
 }
 
@@ -335,6 +359,7 @@ const NAMESPACE_SPECS: readonly NamespaceSpec[] = [
   {
     name: 'library',
     account: DEMO_ACCOUNT,
+    auth: 7,
     repositories: [
       { name: 'empty', tags: () => [] },
       { name: 'hello', tags: () => named(['latest']) },
@@ -366,11 +391,14 @@ const NAMESPACE_SPECS: readonly NamespaceSpec[] = [
   {
     name: 'acme',
     account: DEMO_ACCOUNT,
-    repositories: Array.from({ length: 10 }, (_, i) => randomRepo(`svc-${i}`, 25)),
+    auth: 1,
+    // More than one page of the default 20 repositories, all with the same tag count.
+    repositories: Array.from({ length: 24 }, (_, i) => randomRepo(`svc-${i}`, 25)),
   },
   {
     name: 'globex',
     account: OTHER_ACCOUNT,
+    auth: 7,
     repositories: [randomRepo('secret', 5), randomRepo('app', 3)],
   },
 ];
@@ -429,10 +457,60 @@ function makeTag(
   return tag;
 }
 
+const CATEGORIES = ['app_server', 'linux', 'framework_app', 'database', 'lang', 'other'];
+const DESCRIPTIONS: Readonly<Record<string, string>> = {
+  empty: '',
+  hello: 'The smallest image that says hello.',
+  busybox: 'BusyBox: the Swiss Army knife of embedded Linux.',
+  nginx: 'The nginx web server and reverse proxy.',
+  app: 'The demo application, built on every commit.',
+  'team/app': 'The team’s fork of the demo application.',
+  tied: 'Tags pushed in batches that share their update times.',
+  multiarch: 'Multi-platform images: manifest lists for several architectures.',
+};
+
+/** The account's user that created its organizations and repositories. */
+function creatorName(account: string): string {
+  return `${account}-admin`;
+}
+
+/**
+ * A repository's facts besides its tags. They come from their own PRNG, so that the tags are
+ * the same as before repositories had them. Created with its first tag, updated with its last.
+ */
+function repositoryMeta(
+  rng: Rng,
+  identity: { id: number; nsId: number; namespace: string; name: string; account: string },
+  domainId: string,
+  tags: readonly SandboxTag[],
+): RepositoryMeta {
+  const times = tags.flatMap(({ tag }) => [tag.created, tag.updated]).sort();
+  const created = times[0] ?? formatTime(rng.int(START_2023, END_2026));
+  const updated = times[times.length - 1] ?? created;
+  const ref = `${identity.namespace}/${identity.name}`;
+  const { account, ...ids } = identity;
+  return {
+    ...ids,
+    category: rng.pick(CATEGORIES),
+    description: DESCRIPTIONS[identity.name] ?? `Demo service ${identity.name}.`,
+    isPublic: rng.chance(0.4),
+    downloads: rng.int(0, 250_000),
+    created,
+    updated,
+    creatorId: rng.hex(32),
+    creatorName: creatorName(account),
+    domainId,
+    domainName: account,
+    path: `${REGISTRY}/${ref}`,
+    internalPath: `${INTERNAL_REGISTRY}/${ref}`,
+  };
+}
+
 /** Builds the whole dataset from `seed`. Deterministic: same seed, byte-identical tags. */
 export function buildDataset(seed: number = DEFAULT_SEED): SandboxDataset {
   const rng = new Rng(seed);
-  const ids = { tag: 1001, repo: 101 };
+  const metaRng = new Rng(seed ^ 0x3c6ef372);
+  const ids = { tag: 1001, repo: 101, namespace: 11 };
   const accounts = new Map<string, { name: string; domainId: string; namespaces: string[] }>();
   const namespaces = new Map<string, SandboxNamespace>();
   for (const nsSpec of NAMESPACE_SPECS) {
@@ -443,6 +521,7 @@ export function buildDataset(seed: number = DEFAULT_SEED): SandboxDataset {
       accounts.set(nsSpec.account, account);
     }
     account.namespaces.push(nsSpec.name);
+    const nsId = ids.namespace++;
     const repositories = new Map<string, SandboxRepository>();
     for (const repoSpec of nsSpec.repositories) {
       const repoId = ids.repo++;
@@ -456,15 +535,37 @@ export function buildDataset(seed: number = DEFAULT_SEED): SandboxDataset {
         orders[`${column}:asc`] = asc;
         orders[`${column}:desc`] = [...asc].reverse();
       }
+      const identity = { id: repoId, nsId, namespace: nsSpec.name, name: repoSpec.name };
+      const meta = repositoryMeta(
+        metaRng,
+        { ...identity, account: nsSpec.account },
+        domainId,
+        tags,
+      );
       repositories.set(repoSpec.name, {
-        id: repoId,
-        namespace: nsSpec.name,
-        name: repoSpec.name,
+        ...identity,
         tags,
         orders,
+        meta,
+        records: repositoryRecords(meta, tags),
       });
     }
-    namespaces.set(nsSpec.name, { name: nsSpec.name, account: nsSpec.account, repositories });
+    const namespace = {
+      id: nsId,
+      name: nsSpec.name,
+      creator_name: creatorName(nsSpec.account),
+      auth: nsSpec.auth,
+    };
+    namespaces.set(nsSpec.name, {
+      id: nsId,
+      name: nsSpec.name,
+      account: nsSpec.account,
+      creatorName: namespace.creator_name,
+      auth: nsSpec.auth,
+      json: JSON.stringify(namespace),
+      repositories,
+      orders: repositoryOrders(repositories.values()),
+    });
   }
   return { seed, accounts, namespaces };
 }
@@ -493,4 +594,26 @@ export function expectedTags(
   const sorted = repo.orders[`${orderColumn}:${orderType}`];
   const matching = tag ? sorted.filter((t) => t.tag.Tag.includes(tag)) : sorted;
   return matching.map((t) => t.tag);
+}
+
+/**
+ * The repositories the sandbox lists for an organization in the given order (as they are before
+ * any tag is deleted), filtered like the list: `name` as a substring, `category` exactly.
+ * Throws for an unknown organization.
+ */
+export function expectedRepositories(
+  namespace: string,
+  orderColumn: SwrRepositoryOrderColumn,
+  orderType: SwrOrderType,
+  filters: { name?: string; category?: string } = {},
+): SandboxRepositorySummary[] {
+  const ns = defaultDataset().namespaces.get(namespace);
+  if (!ns) throw new Error(`no organization ${namespace} in the sandbox dataset`);
+  return sortRepositories(ns.repositories.values(), orderColumn, orderType)
+    .filter(
+      (repository) =>
+        repository.name.includes(filters.name ?? '') &&
+        (filters.category === undefined || repository.meta.category === filters.category),
+    )
+    .map((repository) => repository.records.summary);
 }

@@ -1,27 +1,43 @@
-/** The query GraphiQL opens with on the sandbox: a repository's tags, one page at a time. */
+/**
+ * The query GraphiQL opens with on the sandbox: from the organizations to a repository, then its
+ * tags, one page at a time.
+ */
 export const exampleQuery = `# The embedded SWR sandbox is running, and the header editor below holds its demo token.
-# Run this query, then copy pageInfo.endCursor into "after" to read the next page.
-# Try also: last: 5 (the end of the list), orderBy: {field: NAME, direction: ASC},
-# nameContains: "alpine", or the repositories library/app (2500 tags) and library/team/app.
+# Run this query: your organizations, the repositories whose name contains "nginx", and the
+# first page of each one's tags. Copy a tags pageInfo.endCursor into "after" for the next page.
+# Try also: repositories(first: 20) without nameContains (acme has 24: page them with after),
+# orderBy: {field: TAG_COUNT, direction: DESC}, tags(last: 5), tags(nameContains: "alpine"),
+# or one repository directly: repository(namespace: "library", name: "team/app").
 query RepositoryTags {
-  repository(namespace: "library", name: "nginx") {
-    tags(first: 10, after: null) {
+  namespaces {
+    name
+    permission
+    repositories(first: 5, nameContains: "nginx") {
       totalCount
-      pageInfo {
-        hasPreviousPage
-        hasNextPage
-        startCursor
-        endCursor
-      }
-      edges {
-        cursor
-        node {
-          name
-          kind
-          size
-          updatedAt
-          digest
-          pullPath
+      nodes {
+        name
+        description
+        tagCount
+        updatedAt
+        tags(first: 10, after: null) {
+          totalCount
+          pageInfo {
+            hasPreviousPage
+            hasNextPage
+            startCursor
+            endCursor
+          }
+          edges {
+            cursor
+            node {
+              name
+              kind
+              size
+              updatedAt
+              digest
+              pullPath
+            }
+          }
         }
       }
     }

@@ -1,17 +1,35 @@
 /**
- * The embedded SWR sandbox: a strict local implementation of
- * `GET /v2/manage/namespaces/{namespace}/repos/{repository}/tags` over plain `node:http`.
+ * The embedded SWR sandbox: a strict local implementation, over plain `node:http`, of the SWR
+ * endpoints the gateway uses:
  *
- * Check order (first failure wins): route → token → Content-Type → namespace/repository
- * visibility → query parameters. Pages are answered from pre-serialised tag JSON.
+ * - `GET /v2/manage/namespaces` and `GET /v2/manage/namespaces/{namespace}`
+ * - `GET /v2/manage/repos?namespace=..` (the repository list)
+ * - `GET /v2/manage/namespaces/{namespace}/repos/{repository}` (a repository's details)
+ * - `GET /v2/manage/namespaces/{namespace}/repos/{repository}/tags` (the tag list)
+ * - `DELETE /v2/manage/namespaces/{namespace}/repos/{repository}/tags/{tag}`
+ *
+ * Check order (first failure wins): route → token → Content-Type → namespace visibility (for
+ * paths that name one) → permission (DELETE) → repository → query parameters. Lists are
+ * answered from pre-serialised JSON. A deleted tag is gone from this sandbox only.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { SwrOrderType, SwrTagOrderColumn } from '../swr/types';
+import { deleteTag, listNamespaces, listRepositories, repositoryDetails } from './browse';
 import { defaultDataset } from './data';
-import type { SandboxDataset, SandboxRepository, SandboxTag, TagOrderKey } from './data';
+import {
+  BAD_CONTENT_TYPE,
+  BAD_TOKEN,
+  NAMESPACE_NOT_FOUND,
+  NO_TOKEN,
+  REPOSITORY_NOT_FOUND,
+  ROUTE_NOT_FOUND,
+  huawei,
+  type Answer,
+} from './replies';
+import { SandboxState } from './state';
+import { listTags } from './tags';
 
 export const DEMO_TOKEN = 'sandbox-demo-token';
 export const OTHER_TOKEN = 'sandbox-other-token';
@@ -54,76 +72,50 @@ export interface SandboxHandle {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Error bodies, serialised once
-
-interface Reply {
-  status: number;
-  body: string;
-}
-
-function bareArray(status: number, errorCode: string, errorMessage: string): Reply {
-  return { status, body: JSON.stringify([{ errorCode, errorMessage, detail: '' }]) };
-}
-
-function live(status: number, errorCode: string, errorMessage: string, detail: string): Reply {
-  return { status, body: JSON.stringify({ errors: [{ errorCode, errorMessage, detail }] }) };
-}
-
-function huawei(status: number, error_code: string, error_msg: string): Reply {
-  return { status, body: JSON.stringify({ error_code, error_msg }) };
-}
-
-const NO_TOKEN = bareArray(400, 'SVCSTG.SWR.4001048', 'Failed to get Token from Context');
-const BAD_TOKEN = bareArray(
-  401,
-  'SVCSTG.SWR.4010000',
-  'Authentication failed: token invalid or expired',
-);
-const BAD_CONTENT_TYPE = invalidParameters('Content-Type must be application/json');
-const NAMESPACE_NOT_FOUND = huawei(404, 'SVCSTG.SWR.4040058', 'Organization not found');
-const REPOSITORY_NOT_FOUND = huawei(404, 'SVCSTG.SWR.4041057', 'Tag list not found');
-const ROUTE_NOT_FOUND = huawei(404, 'SVCSTG.SWR.4040001', 'Resource not found');
-const OFFSET_ERROR = live(
-  400,
-  'SVCSTG.SWR.4001072',
-  'Web Bad request error: param offset error',
-  'Invalid parameter in filter',
-);
-const PAGE_SIZE_ERROR = live(
-  400,
-  'SVCSTG.SWR.4000056',
-  'Invalid page size',
-  'limit must be 1..1000',
-);
-
-function invalidParameters(detail: string): Reply {
-  return live(400, 'SVCSTG.SWR.4001025', 'Web Bad request error: invalid parameters', detail);
-}
-
-// ---------------------------------------------------------------------------------------------
 // Parsing
 
-const ROUTE_PREFIX = ['', 'v2', 'manage', 'namespaces'];
+type Route =
+  | { kind: 'namespaces' }
+  | { kind: 'repositories' }
+  | { kind: 'namespace'; namespace: string }
+  | {
+      kind: 'repository' | 'tags';
+      namespace: string;
+      /** Decoded, `$` replaced by `/`; undefined when the segment names no repository. */
+      repository: string | undefined;
+    }
+  | { kind: 'tag'; namespace: string; repository: string | undefined; tag: string };
 
-interface Route {
-  namespace: string;
-  /** Decoded, `$` replaced by `/`; undefined when the segment names no repository. */
-  repository: string | undefined;
+/** A repository segment: `$` (or `%24`) stands for `/`; a `/` that arrives encoded names none. */
+function repositoryName(segment: string | undefined): string | undefined | null {
+  const name = decodeSegment(segment);
+  if (name === undefined) return null;
+  return name.includes('/') ? undefined : name.replaceAll('$', '/');
 }
 
-/** The namespace and repository of a tag-list path, or undefined for any other path. */
-function matchRoute(path: string): Route | undefined {
+/** What a method and path ask for, or undefined for any other request. */
+function matchRoute(method: string, path: string): Route | undefined {
   const parts = path.split('/');
-  if (parts.length !== 8) return undefined;
-  for (let i = 0; i < ROUTE_PREFIX.length; i++) {
-    if (parts[i] !== ROUTE_PREFIX[i]) return undefined;
+  if (parts[0] !== '' || parts[1] !== 'v2' || parts[2] !== 'manage') return undefined;
+  if (parts.length === 4 && parts[3] === 'repos') {
+    return method === 'GET' ? { kind: 'repositories' } : undefined;
   }
-  if (parts[5] !== 'repos' || parts[7] !== 'tags') return undefined;
-  const ns = decodeSegment(parts[4]);
-  const repo = decodeSegment(parts[6]);
-  if (ns === undefined || repo === undefined) return undefined;
-  // A `/` that arrives percent-encoded is not the `$` convention: it names no repository.
-  return { namespace: ns, repository: repo.includes('/') ? undefined : repo.replaceAll('$', '/') };
+  if (parts[3] !== 'namespaces') return undefined;
+  if (parts.length === 4) return method === 'GET' ? { kind: 'namespaces' } : undefined;
+  const namespace = decodeSegment(parts[4]);
+  if (namespace === undefined) return undefined;
+  if (parts.length === 5) return method === 'GET' ? { kind: 'namespace', namespace } : undefined;
+  if (parts[5] !== 'repos') return undefined;
+  const repository = repositoryName(parts[6]);
+  if (repository === null) return undefined;
+  if (parts.length === 7 && method === 'GET') return { kind: 'repository', namespace, repository };
+  if (parts[7] !== 'tags') return undefined;
+  if (parts.length === 8 && method === 'GET') return { kind: 'tags', namespace, repository };
+  const tag = decodeSegment(parts[8]);
+  if (parts.length === 9 && method === 'DELETE' && tag !== undefined) {
+    return { kind: 'tag', namespace, repository, tag };
+  }
+  return undefined;
 }
 
 function decodeSegment(segment: string | undefined): string | undefined {
@@ -154,112 +146,40 @@ function acceptableContentType(header: string | undefined): boolean {
   return type === 'application/json' && params.every((p) => p === 'charset=utf-8');
 }
 
-const QUERY_KEYS = ['offset', 'limit', 'order_column', 'order_type', 'tag'] as const;
-type QueryKey = (typeof QUERY_KEYS)[number];
-type TagQuery = Partial<Record<QueryKey, string>>;
-
-function isQueryKey(key: string): key is QueryKey {
-  return (QUERY_KEYS as readonly string[]).includes(key);
-}
-
-/** `offset::0|limit::10|...` → the parameters, or an error reply when malformed. */
-function parseFilter(filter: string): TagQuery | Reply {
-  const params: TagQuery = {};
-  if (filter === '') return invalidParameters('Invalid parameter in filter: empty filter');
-  for (const entry of filter.split('|')) {
-    const sep = entry.indexOf('::');
-    if (sep < 0) return invalidParameters(`Invalid parameter in filter: ${entry}`);
-    const key = entry.slice(0, sep);
-    if (!isQueryKey(key) || params[key] !== undefined) {
-      return invalidParameters(`Invalid parameter in filter: ${key}`);
-    }
-    params[key] = entry.slice(sep + 2);
-  }
-  return params;
-}
-
-const DIGITS = /^[0-9]+$/;
-
-interface PageRequest {
-  /** Undefined: every record. */
-  offset?: number;
-  limit?: number;
-  column: SwrTagOrderColumn;
-  type: SwrOrderType;
-  tag: string;
-}
-
-function validate(params: TagQuery): PageRequest | Reply {
-  const { offset, limit } = params;
-  let page: { offset: number; limit: number } | undefined;
-  if (offset !== undefined || limit !== undefined) {
-    if (offset === undefined || limit === undefined) return OFFSET_ERROR;
-    const limitN = DIGITS.test(limit) ? Number(limit) : NaN;
-    if (!(limitN >= 1 && limitN <= 1000)) return PAGE_SIZE_ERROR;
-    const offsetN = DIGITS.test(offset) ? Number(offset) : NaN;
-    if (!Number.isSafeInteger(offsetN) || offsetN % limitN !== 0) return OFFSET_ERROR;
-    page = { offset: offsetN, limit: limitN };
-  }
-  const column = params.order_column;
-  const type = params.order_type;
-  let order: { column: SwrTagOrderColumn; type: SwrOrderType } = {
-    column: 'updated_at',
-    type: 'desc',
-  };
-  if (column !== undefined || type !== undefined) {
-    if (column === undefined || type === undefined) {
-      return invalidParameters('order_column and order_type must be sent together');
-    }
-    if (column !== 'updated_at' && column !== 'tag') {
-      return invalidParameters('order_column must be updated_at or tag');
-    }
-    if (type !== 'asc' && type !== 'desc') {
-      return invalidParameters('order_type must be asc or desc');
-    }
-    order = { column, type };
-  }
-  return { ...page, ...order, tag: params.tag ?? '' };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Serving
 
-interface Answer extends Reply {
-  contentRange?: string;
-  account?: string;
-}
-
-/** Tag-filtered orders, memoised per repository (the data never changes); bounded. */
-const FILTER_CACHE_CAP = 256;
-const filterCache = new WeakMap<SandboxRepository, Map<string, readonly SandboxTag[]>>();
-
-function filtered(
-  repository: SandboxRepository,
-  orderKey: TagOrderKey,
-  tag: string,
-): readonly SandboxTag[] {
-  let cache = filterCache.get(repository);
-  if (cache === undefined) {
-    cache = new Map();
-    filterCache.set(repository, cache);
+/** The answer to a request whose token and Content-Type passed, for the account. */
+function serve(
+  state: SandboxState,
+  account: string,
+  route: Route,
+  query: Record<string, string>,
+): Answer {
+  if (route.kind === 'namespaces') return listNamespaces(state, account);
+  if (route.kind === 'repositories') return listRepositories(state, account, query);
+  const namespace = state.namespace(route.namespace, account);
+  if (!namespace) return NAMESPACE_NOT_FOUND;
+  if (route.kind === 'namespace') return { status: 200, body: namespace.json };
+  const repository =
+    route.repository === undefined ? undefined : namespace.repositories.get(route.repository);
+  switch (route.kind) {
+    case 'repository':
+      return repositoryDetails(repository);
+    case 'tags':
+      return repository ? listTags(repository, query) : REPOSITORY_NOT_FOUND;
+    case 'tag':
+      return deleteTag(state, namespace, repository, route.tag);
   }
-  const key = `${orderKey}|${tag}`;
-  let result = cache.get(key);
-  if (result === undefined) {
-    result = repository.orders[orderKey].filter((t) => t.tag.Tag.includes(tag));
-    if (cache.size >= FILTER_CACHE_CAP) cache.clear();
-    cache.set(key, result);
-  }
-  return result;
 }
 
 function answer(
-  dataset: SandboxDataset,
+  state: SandboxState,
   req: IncomingMessage,
   path: string,
   query: Record<string, string>,
 ): Answer {
-  const route = req.method === 'GET' ? matchRoute(path) : undefined;
+  const route = matchRoute(req.method ?? '', path);
   if (!route) return ROUTE_NOT_FOUND;
 
   const token = req.headers['x-auth-token'];
@@ -268,53 +188,14 @@ function answer(
   if (account === undefined) return BAD_TOKEN;
 
   if (!acceptableContentType(req.headers['content-type'])) return { ...BAD_CONTENT_TYPE, account };
-
-  const namespace = dataset.namespaces.get(route.namespace);
-  if (namespace?.account !== account) return { ...NAMESPACE_NOT_FOUND, account };
-  const repository =
-    route.repository === undefined ? undefined : namespace.repositories.get(route.repository);
-  if (!repository) return { ...REPOSITORY_NOT_FOUND, account };
-
-  let params: TagQuery;
-  const filter = query.filter;
-  if (filter !== undefined) {
-    const parsed = parseFilter(filter);
-    if ('status' in parsed) return { ...parsed, account };
-    params = parsed;
-  } else {
-    params = {};
-    for (const key of QUERY_KEYS) {
-      const value = query[key];
-      if (value !== undefined) params[key] = value;
-    }
-  }
-  const page = validate(params);
-  if ('status' in page) return { ...page, account };
-
-  const orderKey = `${page.column}:${page.type}` as const;
-  const matching =
-    page.tag === '' ? repository.orders[orderKey] : filtered(repository, orderKey, page.tag);
-  const offset = page.offset ?? 0;
-  const slice: readonly SandboxTag[] =
-    page.limit === undefined ? matching : matching.slice(offset, offset + page.limit);
-  let body = '[';
-  for (let i = 0; i < slice.length; i++) {
-    if (i > 0) body += ',';
-    body += (slice[i] as SandboxTag).json;
-  }
-  body += ']';
-  return {
-    status: 200,
-    body,
-    contentRange: `${offset}-${slice.length}/${matching.length}`,
-    account,
-  };
+  return { ...serve(state, account, route, query), account };
 }
 
 /** Starts the sandbox on `host:port` (default 127.0.0.1, a random port). */
 export function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
   const host = options.host ?? '127.0.0.1';
-  const dataset = defaultDataset();
+  // Each sandbox sees its own deletions, never another's.
+  const state = new SandboxState(defaultDataset());
   const requests: RecordedRequest[] = [];
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -325,14 +206,15 @@ export function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandl
     const query = q < 0 ? {} : parseQuery(rawUrl.slice(q + 1));
     let result: Answer;
     try {
-      result = answer(dataset, req, path, query);
+      result = answer(state, req, path, query);
     } catch {
       result = huawei(500, 'SVCSTG.SWR.5001056', 'Failed to obtain the tag list');
     }
-    const headers: Record<string, string | number> = {
-      'Content-Type': 'application/json',
-      'Content-Length': Buffer.byteLength(result.body),
-    };
+    // A 204 has neither body nor body headers.
+    const headers: Record<string, string | number> =
+      result.status === 204
+        ? {}
+        : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(result.body) };
     if (result.contentRange !== undefined) headers['Content-Range'] = result.contentRange;
     res.writeHead(result.status, headers);
     res.end(result.body);

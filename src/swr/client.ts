@@ -2,9 +2,23 @@ import { Pool } from 'undici';
 import { SwrError, parseErrorBody } from './errors';
 import { decodeJson } from './json';
 import { pathSegment, repositorySegment } from './names';
-import { isDateTime } from './time';
 import { UpstreamPolicy, parseRetryAfter, type UpstreamPolicyOptions } from './policy';
-import type { SwrPage, SwrTag, SwrTagListQuery } from './types';
+import {
+  isSwrNamespace,
+  isSwrNamespaceList,
+  isSwrRepositoryDetails,
+  isSwrRepositorySummary,
+  isSwrTag,
+} from './records';
+import type {
+  SwrNamespace,
+  SwrPage,
+  SwrRepositoryDetails,
+  SwrRepositoryListQuery,
+  SwrRepositorySummary,
+  SwrTag,
+  SwrTagListQuery,
+} from './types';
 
 /**
  * The client of SWR's REST API. It knows nothing of GraphQL: it sends requests that satisfy
@@ -16,7 +30,8 @@ import type { SwrPage, SwrTag, SwrTagListQuery } from './types';
  * - Timeouts: `timeoutMs` to connect, `timeoutMs` for the response headers, and `timeoutMs`
  *   between body chunks; a timeout is a `SwrError` of failure `timeout`. No request outlives
  *   the GraphQL request's deadline.
- * - Retries and the circuit: `UpstreamPolicy` (./policy.ts).
+ * - Retries and the circuit: `UpstreamPolicy` (./policy.ts). GETs may be retried; a DELETE is
+ *   sent exactly once, whatever happens, since a retry could repeat a change.
  * - Authentication: the caller's token, sent as `X-Auth-Token`, never stored here.
  * - Tracing: the GraphQL request's id goes along as `X-Request-Id`.
  * - Bodies: parsed without losing precision on integers beyond 2^53.
@@ -68,46 +83,10 @@ const TIMEOUT_CODES = new Set([
 const MAX_TOTAL = 2 ** 31 - 1;
 
 /** The total from `Content-Range: {offset}-{count}/{total}`; only the total is reliable. */
-function totalFromContentRange(header: string | string[] | undefined): number | null {
-  const value = Array.isArray(header) ? header[0] : header;
+function totalFromContentRange(value: string | undefined): number | null {
   const match = value === undefined ? null : /\/\s*(\d{1,10})\s*$/.exec(value);
   const total = match ? Number(match[1]) : null;
   return total !== null && total <= MAX_TOTAL ? total : null;
-}
-
-const STRING_FIELDS = [
-  'Tag',
-  'image_id',
-  'manifest',
-  'digest',
-  'path',
-  'internal_path',
-  'domain_id',
-] as const;
-
-function isSize(value: unknown): value is number | bigint {
-  return typeof value === 'bigint'
-    ? value >= 0n
-    : typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
-/**
- * Whether an element of the tag list has every field the schema promises, of the right kind.
- * A tag that fails makes the whole answer malformed: an upstream error, never a crash later.
- */
-function isSwrTag(value: unknown): value is SwrTag {
-  if (typeof value !== 'object' || value === null) return false;
-  const tag = value as Record<string, unknown>;
-  for (const field of STRING_FIELDS) if (typeof tag[field] !== 'string') return false;
-  return (
-    isDateTime(tag.created) &&
-    isDateTime(tag.updated) &&
-    (tag.deleted === null || tag.deleted === undefined || isDateTime(tag.deleted)) &&
-    Number.isInteger(tag.schema) &&
-    Number.isInteger(tag.tag_type) &&
-    typeof tag.is_trusted === 'boolean' &&
-    isSize(tag.size)
-  );
 }
 
 function failureOf(error: unknown): SwrError {
@@ -122,6 +101,60 @@ function failureOf(error: unknown): SwrError {
 
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+type Method = 'GET' | 'DELETE';
+
+/** The statuses that mean success: SWR answers a DELETE with 204 (200 is taken as well). */
+const SUCCESS: Record<Method, readonly number[]> = { GET: [200], DELETE: [204, 200] };
+
+/** A successful answer, before its body is read. */
+interface Answer {
+  status: number;
+  contentRange: string | undefined;
+  text: string;
+}
+
+function jsonOf(answer: Answer): unknown {
+  try {
+    return decodeJson(answer.text);
+  } catch (error) {
+    throw new SwrError(
+      'malformed',
+      'SWR answered with a body that is not JSON',
+      answer.status,
+      {},
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/** Reads a page of a list: a JSON array of `isItem` records, and the `Content-Range` total. */
+function pageOf<T>(isItem: (value: unknown) => value is T): (answer: Answer) => SwrPage<T> {
+  return (answer) => {
+    const body = jsonOf(answer);
+    if (!Array.isArray(body) || !body.every(isItem)) {
+      throw new SwrError('malformed', 'SWR answered with a list of an unexpected shape', 200);
+    }
+    const total = totalFromContentRange(answer.contentRange);
+    if (total === null) {
+      throw new SwrError('malformed', 'SWR answered without a Content-Range total', 200);
+    }
+    return { items: body, total };
+  };
+}
+
+/** Reads one JSON object that `isBody` accepts. */
+function objectOf<T>(isBody: (value: unknown) => value is T): (answer: Answer) => T {
+  return (answer) => {
+    const body = jsonOf(answer);
+    if (!isBody(body)) {
+      throw new SwrError('malformed', 'SWR answered with an object of an unexpected shape', 200);
+    }
+    return body;
+  };
 }
 
 export class SwrClient {
@@ -147,7 +180,7 @@ export class SwrClient {
   }
 
   /** One page of a repository's tags: `GET /v2/manage/namespaces/{ns}/repos/{repo}/tags`. */
-  async listTags(
+  listTags(
     token: string,
     repository: RepositoryRef,
     query: SwrTagListQuery,
@@ -160,36 +193,126 @@ export class SwrClient {
       order_type: query.orderType,
     });
     if (query.tag !== undefined) params.set('tag', query.tag);
-    const path =
-      `${this.basePath}/v2/manage/namespaces/${pathSegment(repository.namespace)}` +
-      `/repos/${repositorySegment(repository.name)}/tags?${params.toString()}`;
-    return this.getPage('listTags', token, path, isSwrTag, call);
+    const path = `${this.repositoryPath(repository)}/tags?${params.toString()}`;
+    return this.request('listTags', 'GET', token, path, call, pageOf(isSwrTag));
   }
 
-  /** A GET of one page of a list, under the upstream policy. */
-  private getPage<T>(
+  /** The organizations the token may see: `GET /v2/manage/namespaces` (not paged). */
+  async listNamespaces(token: string, call: UpstreamCall): Promise<SwrNamespace[]> {
+    const path = `${this.basePath}/v2/manage/namespaces`;
+    const body = await this.request(
+      'listNamespaces',
+      'GET',
+      token,
+      path,
+      call,
+      objectOf(isSwrNamespaceList),
+    );
+    return body.namespaces;
+  }
+
+  /** One organization: `GET /v2/manage/namespaces/{namespace}`. */
+  getNamespace(token: string, namespace: string, call: UpstreamCall): Promise<SwrNamespace> {
+    const path = this.namespacePath(namespace);
+    return this.request('getNamespace', 'GET', token, path, call, objectOf(isSwrNamespace));
+  }
+
+  /** One page of an organization's repositories: `GET /v2/manage/repos`. */
+  listRepositories(
+    token: string,
+    query: SwrRepositoryListQuery,
+    call: UpstreamCall,
+  ): Promise<SwrPage<SwrRepositorySummary>> {
+    const params = new URLSearchParams({
+      namespace: query.namespace,
+      offset: String(query.offset),
+      limit: String(query.limit),
+      order_column: query.orderColumn,
+      order_type: query.orderType,
+    });
+    if (query.name !== undefined) params.set('name', query.name);
+    if (query.category !== undefined) params.set('category', query.category);
+    const path = `${this.basePath}/v2/manage/repos?${params.toString()}`;
+    return this.request(
+      'listRepositories',
+      'GET',
+      token,
+      path,
+      call,
+      pageOf(isSwrRepositorySummary),
+    );
+  }
+
+  /** One repository's details: `GET /v2/manage/namespaces/{namespace}/repos/{repository}`. */
+  getRepository(
+    token: string,
+    repository: RepositoryRef,
+    call: UpstreamCall,
+  ): Promise<SwrRepositoryDetails> {
+    const path = this.repositoryPath(repository);
+    return this.request(
+      'getRepository',
+      'GET',
+      token,
+      path,
+      call,
+      objectOf(isSwrRepositoryDetails),
+    );
+  }
+
+  /**
+   * Deletes one tag: `DELETE /v2/manage/namespaces/{ns}/repos/{repo}/tags/{tag}`, 204. Sent
+   * exactly once: never retried, whatever the failure.
+   */
+  async deleteTag(
+    token: string,
+    repository: RepositoryRef,
+    tag: string,
+    call: UpstreamCall,
+  ): Promise<void> {
+    const path = `${this.repositoryPath(repository)}/tags/${pathSegment(tag)}`;
+    await this.request('deleteTag', 'DELETE', token, path, call, () => undefined);
+  }
+
+  private namespacePath(namespace: string): string {
+    return `${this.basePath}/v2/manage/namespaces/${pathSegment(namespace)}`;
+  }
+
+  private repositoryPath(repository: RepositoryRef): string {
+    return `${this.namespacePath(repository.namespace)}/repos/${repositorySegment(repository.name)}`;
+  }
+
+  /** One request under the upstream policy: only a GET may be retried. */
+  private request<T>(
     operation: string,
+    method: Method,
     token: string,
     path: string,
-    isItem: (value: unknown) => value is T,
     call: UpstreamCall,
-  ): Promise<SwrPage<T>> {
-    return this.policy.run(() => this.attempt(operation, token, path, isItem, call), call.deadline);
+    read: (answer: Answer) => T,
+  ): Promise<T> {
+    return this.policy.run(
+      () => this.attempt(operation, method, token, path, call, read),
+      call.deadline,
+      { idempotent: method === 'GET' },
+    );
   }
 
   private async attempt<T>(
     operation: string,
+    method: Method,
     token: string,
     path: string,
-    isItem: (value: unknown) => value is T,
     call: UpstreamCall,
-  ): Promise<SwrPage<T>> {
+    read: (answer: Answer) => T,
+  ): Promise<T> {
     const started = performance.now();
     call.onAttempt?.();
     try {
-      const page = await this.send(token, path, isItem, call);
-      this.report(operation, 'ok', 200, started);
-      return page;
+      const answer = await this.send(method, token, path, call);
+      const result = read(answer);
+      this.report(operation, 'ok', answer.status, started);
+      return result;
     } catch (error) {
       const failure = failureOf(error);
       this.report(operation, failure.failure, failure.status ?? null, started);
@@ -206,16 +329,17 @@ export class SwrClient {
     this.onAttempt?.({ operation, outcome, status, durationMs: performance.now() - started });
   }
 
-  private async send<T>(
+  /** Sends one request; any status but the method's success is a `SwrError` of failure `status`. */
+  private async send(
+    method: Method,
     token: string,
     path: string,
-    isItem: (value: unknown) => value is T,
     call: UpstreamCall,
-  ): Promise<SwrPage<T>> {
+  ): Promise<Answer> {
     const remainingMs = call.deadline - Date.now();
     if (remainingMs <= 0) throw new SwrError('timeout', 'The request deadline has passed');
     const response = await this.pool.request({
-      method: 'GET',
+      method,
       path,
       headers: {
         'x-auth-token': token,
@@ -227,36 +351,14 @@ export class SwrClient {
       // that could outlast the deadline that way is bounded by the deadline itself.
       ...(remainingMs < 3 * this.timeoutMs ? { signal: AbortSignal.timeout(remainingMs) } : {}),
     });
-    const statusCode = response.statusCode;
+    const status = response.statusCode;
     const text = await response.body.text();
-    if (statusCode !== 200) {
-      throw new SwrError('status', `SWR answered ${statusCode}`, statusCode, parseErrorBody(text), {
+    if (!SUCCESS[method].includes(status)) {
+      throw new SwrError('status', `SWR answered ${status}`, status, parseErrorBody(text), {
         retryAfterMs: parseRetryAfter(header(response.headers['retry-after']), Date.now()),
       });
     }
-    const contentRange = response.headers['content-range'];
-    let body: unknown;
-    try {
-      body = decodeJson(text);
-    } catch (error) {
-      throw new SwrError(
-        'malformed',
-        'SWR answered with a body that is not JSON',
-        200,
-        {},
-        {
-          cause: error,
-        },
-      );
-    }
-    if (!Array.isArray(body) || !body.every(isItem)) {
-      throw new SwrError('malformed', 'SWR answered with a list of an unexpected shape', 200);
-    }
-    const total = totalFromContentRange(contentRange);
-    if (total === null) {
-      throw new SwrError('malformed', 'SWR answered without a Content-Range total', 200);
-    }
-    return { items: body, total };
+    return { status, contentRange: header(response.headers['content-range']), text };
   }
 
   async close(): Promise<void> {

@@ -30,6 +30,19 @@ export function isValidTagFragment(fragment: string): boolean {
   return TAG_FRAGMENT.test(fragment);
 }
 
+const REPOSITORY_FRAGMENT = /^[a-z0-9._/-]{1,128}$/;
+const CATEGORY = /^[a-z][a-z0-9_]{0,63}$/;
+
+/** Whether a string can be part of a repository name, as a substring filter must. */
+export function isValidRepositoryFragment(fragment: string): boolean {
+  return REPOSITORY_FRAGMENT.test(fragment);
+}
+
+/** Whether a string can be a repository category (`linux`, `app_server`, `other`…). */
+export function isValidCategory(category: string): boolean {
+  return CATEGORY.test(category);
+}
+
 /** A path segment: percent-encoded, so that no name can change the path. */
 export function pathSegment(value: string): string {
   return encodeURIComponent(value);

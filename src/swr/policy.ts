@@ -4,7 +4,8 @@ import { SwrError } from './errors';
  * The upstream policy, in one place: what is retried, how long to wait, and when to stop asking
  * an upstream that keeps failing.
  *
- * Retries: only idempotent GETs, only for failures a retry can cure — a connection reset, 500,
+ * Retries: only idempotent requests (GETs; a DELETE is sent once, whatever happens), only for
+ * failures a retry can cure — a connection reset, 500,
  * 502, 503, 504, 429 and SWR's throttling codes (403 `SVCSTG.SWR.4031032`/`4031042`, 409
  * `SVCSTG.SWR.4090023`) — at most `maxRetries` times, after an exponential backoff with full
  * jitter, or after `Retry-After` when the upstream sends one. Never on a timeout (the caller
@@ -82,6 +83,14 @@ export function backoffDelay(
   return Math.min(options.maxDelayMs, random * options.baseDelayMs * 2 ** attempt);
 }
 
+/** How one request is run. */
+export interface RunOptions {
+  /** Whether the request may be sent again (GETs); a non-idempotent one is never retried. */
+  idempotent: boolean;
+  /** Told of every retry and its wait. */
+  onRetry?: (error: SwrError, delayMs: number) => void;
+}
+
 export class CircuitOpenError extends SwrError {
   constructor() {
     super('network', 'SWR keeps failing; the circuit is open and requests fail fast');
@@ -112,12 +121,12 @@ export class UpstreamPolicy {
 
   /**
    * Runs `attempt` under the policy. `deadline` is the time (ms since the epoch) after which no
-   * retry starts; `onRetry` is told of every retry and its wait.
+   * retry starts.
    */
   async run<T>(
     attempt: () => Promise<T>,
     deadline: number,
-    onRetry?: (error: SwrError, delayMs: number) => void,
+    options: RunOptions = { idempotent: true },
   ): Promise<T> {
     for (let retry = 0; ; retry++) {
       const trial = this.admit();
@@ -128,9 +137,9 @@ export class UpstreamPolicy {
       } catch (error) {
         if (!(error instanceof SwrError)) throw error;
         this.recordFailure(error, trial);
-        const delay = this.retryDelay(error, retry, deadline);
+        const delay = options.idempotent ? this.retryDelay(error, retry, deadline) : null;
         if (delay === null) throw error;
-        onRetry?.(error, delay);
+        options.onRetry?.(error, delay);
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }

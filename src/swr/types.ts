@@ -53,3 +53,69 @@ export interface SwrPage<T> {
   items: T[];
   total: number;
 }
+
+/** One element of `GET /v2/manage/namespaces` (and the answer of `GET .../namespaces/{name}`). */
+export interface SwrNamespace {
+  id: number;
+  name: string;
+  creator_name: string;
+  /** The caller's permission on the organization: 7 manage, 3 edit, 1 read. */
+  auth: number;
+}
+
+/**
+ * One element of `GET /v2/manage/repos`. Only the fields the gateway serves are checked; the
+ * others (`logo`, `url`, `domain_name`, `tags`, `status`, `total_range`) are passed over.
+ */
+export interface SwrRepositorySummary {
+  name: string;
+  namespace: string;
+  category: string;
+  description: string;
+  /** Bytes; a bigint beyond 2^53, as the tag's size. */
+  size: number | bigint;
+  is_public: boolean;
+  /** The number of tags. */
+  num_images: number;
+  num_download: number;
+  created_at: string;
+  updated_at: string;
+  path: string;
+  internal_path: string;
+}
+
+/**
+ * The answer of `GET /v2/manage/namespaces/{namespace}/repos/{repository}`. Only the fields the
+ * gateway serves are checked; the others (`id`, `ns_id`, `creator_id`, `creator_name`, `url`,
+ * `domain_id`, `priority`) are passed over.
+ */
+export interface SwrRepositoryDetails {
+  name: string;
+  category: string;
+  description: string;
+  size: number | bigint;
+  is_public: boolean;
+  num_images: number;
+  num_download: number;
+  path: string;
+  internal_path: string;
+  created: string;
+  updated: string;
+}
+
+/** `order_column` of the repository list. */
+export type SwrRepositoryOrderColumn =
+  'updated_time' | 'name' | 'tag_count' | 'namespace' | 'is_public';
+
+/** The query of one repository-list request, as the gateway always sends it. */
+export interface SwrRepositoryListQuery {
+  namespace: string;
+  offset: number;
+  limit: number;
+  orderColumn: SwrRepositoryOrderColumn;
+  orderType: SwrOrderType;
+  /** Substring filter on the repository name; absent means no filter. */
+  name?: string;
+  /** Exact filter on the category; absent means every category. */
+  category?: string;
+}

@@ -256,7 +256,7 @@ describe('the access log', () => {
     const failing = entries.find((entry) => entry.operationName === 'Failing');
     expect(failing).toMatchObject({
       operationName: 'Failing',
-      route: '/graphql',
+      route: 'graphql',
       method: 'POST',
       status: 200,
       upstreamCalls: 2,

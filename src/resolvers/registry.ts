@@ -1,0 +1,158 @@
+import { GraphQLError } from 'graphql';
+import { badUserInput, missingToken, quoted, toGraphQLError } from '../errors';
+import { forgetRepository, type GatewayContext } from '../context';
+import type { DeleteTagInput, NamespacePermission } from '../generated/resolvers-types';
+import type { RepositoryDetails } from '../loaders/repository-details';
+import type { RepositoryRef } from '../swr/client';
+import { isValidNamespace, isValidRepositoryName, isValidTagName } from '../swr/names';
+import type { SwrNamespace } from '../swr/types';
+import { tagGlobalId } from './ids';
+import type { DeleteTagPayloadModel, NamespaceModel, RepositoryModel } from './models';
+
+/**
+ * Browsing and changing the registry: organizations, a repository's details, deleting a tag.
+ * Names are checked before anything reaches SWR; every read goes through the request's loaders.
+ */
+
+/** Whether an error is the `NOT_FOUND` that a lookup answers with null instead. */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof GraphQLError && error.extensions.code === 'NOT_FOUND';
+}
+
+export function namespaceRef(name: string, argument = 'namespace'): NamespaceModel {
+  if (!isValidNamespace(name)) {
+    throw badUserInput(
+      `${quoted(name)} is not a valid SWR organization name: 1 to 64 lowercase letters, digits and single separators (. _ -), starting with a letter.`,
+      argument,
+    );
+  }
+  return { name };
+}
+
+export function repositoryRef(
+  namespace: string,
+  name: string,
+  argumentNames = { namespace: 'namespace', name: 'name' },
+): RepositoryModel {
+  namespaceRef(namespace, argumentNames.namespace);
+  if (!isValidRepositoryName(name)) {
+    throw badUserInput(
+      `${quoted(name)} is not a valid SWR repository name: 1 to 128 lowercase letters, digits, separators (. _ -) and /.`,
+      argumentNames.name,
+    );
+  }
+  return { namespace, name };
+}
+
+/** The organizations the token may see. */
+export async function listNamespaces(context: GatewayContext): Promise<NamespaceModel[]> {
+  if (!context.loaders) throw missingToken();
+  try {
+    const namespaces = await context.loaders.namespaces.list();
+    return namespaces.map(({ name }) => ({ name }));
+  } catch (error) {
+    throw toGraphQLError(error, 'the organizations');
+  }
+}
+
+/** An organization's record, read once per request (or primed by the list). */
+async function namespaceRecord(name: string, context: GatewayContext): Promise<SwrNamespace> {
+  if (!context.loaders) throw missingToken();
+  try {
+    return await context.loaders.namespaces.byName.load(name);
+  } catch (error) {
+    throw toGraphQLError(error, `the organization ${name}`);
+  }
+}
+
+/** `Query.namespace`: the organization, or null when SWR does not know it. */
+export async function findNamespace(
+  name: string,
+  context: GatewayContext,
+): Promise<NamespaceModel | null> {
+  const namespace = namespaceRef(name, 'name');
+  try {
+    await namespaceRecord(name, context);
+    return namespace;
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+const PERMISSIONS: Readonly<Record<number, NamespacePermission>> = {
+  7: 'MANAGE',
+  3: 'EDIT',
+  1: 'READ',
+};
+
+export const namespaceFields = {
+  creatorName: async ({ name }: NamespaceModel, _args: unknown, context: GatewayContext) =>
+    (await namespaceRecord(name, context)).creator_name,
+  permission: async ({ name }: NamespaceModel, _args: unknown, context: GatewayContext) =>
+    PERMISSIONS[(await namespaceRecord(name, context)).auth] ?? null,
+};
+
+/** A repository's details, read once per request (or primed by the repository list). */
+async function repositoryDetails(
+  repository: RepositoryRef,
+  context: GatewayContext,
+): Promise<RepositoryDetails> {
+  if (!context.loaders) throw missingToken();
+  try {
+    return await context.loaders.repositoryDetails.load(repository);
+  } catch (error) {
+    throw toGraphQLError(error, `the repository ${repository.namespace}/${repository.name}`);
+  }
+}
+
+/** The resolver of one detail field of `Repository`. */
+function detail<K extends keyof RepositoryDetails>(field: K) {
+  return async (
+    repository: RepositoryModel,
+    _args: unknown,
+    context: GatewayContext,
+  ): Promise<RepositoryDetails[K]> => (await repositoryDetails(repository, context))[field];
+}
+
+export const repositoryDetailFields = {
+  description: detail('description'),
+  category: detail('category'),
+  isPublic: detail('isPublic'),
+  size: detail('size'),
+  tagCount: detail('tagCount'),
+  downloadCount: detail('downloadCount'),
+  createdAt: detail('createdAt'),
+  updatedAt: detail('updatedAt'),
+  pullPath: detail('pullPath'),
+  internalPullPath: detail('internalPullPath'),
+};
+
+/**
+ * `Mutation.deleteTag`: one DELETE, never retried. Whatever SWR answers, the request's loaders
+ * forget the repository, since even a failed attempt may have deleted the tag.
+ */
+export async function deleteTag(
+  input: DeleteTagInput,
+  context: GatewayContext,
+): Promise<DeleteTagPayloadModel> {
+  const repository = repositoryRef(input.namespace, input.repository, {
+    namespace: 'input.namespace',
+    name: 'input.repository',
+  });
+  if (!isValidTagName(input.tag)) {
+    throw badUserInput(`${quoted(input.tag)} is not a valid tag name.`, 'input.tag');
+  }
+  const { session, loaders } = context;
+  if (!session || !loaders) throw missingToken();
+  try {
+    await session.limit(() =>
+      session.client.deleteTag(session.token, repository, input.tag, session.call),
+    );
+  } catch (error) {
+    throw toGraphQLError(error, `the tag ${repository.namespace}/${repository.name}:${input.tag}`);
+  } finally {
+    forgetRepository(loaders, repository);
+  }
+  return { deletedTagId: tagGlobalId(repository, input.tag), repository };
+}

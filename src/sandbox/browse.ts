@@ -1,0 +1,106 @@
+/**
+ * The sandbox's browsing endpoints besides the tag list: organizations, the repository list,
+ * a repository's details, and deleting a tag. Token and Content-Type are checked before these
+ * run (see server.ts).
+ */
+import type { SwrRepositoryOrderColumn } from '../swr/types';
+import type { SandboxNamespace, SandboxRepository } from './data';
+import {
+  INSUFFICIENT_PERMISSIONS,
+  NAMESPACE_NOT_FOUND,
+  REPOSITORY_UNKNOWN,
+  TAG_UNKNOWN,
+  isReply,
+  validateOrder,
+  validatePage,
+  type Answer,
+} from './replies';
+import { REPOSITORY_ORDER_COLUMNS, sortRepositories, summaryJson } from './repositories';
+import type { SandboxState } from './state';
+
+/** The least `auth` that may delete a tag: edit (3) or manage (7), not read (1). */
+const DELETE_AUTH = 3;
+
+/** `GET /v2/manage/namespaces`: `{"namespaces": [...]}`, not paged. */
+export function listNamespaces(state: SandboxState, account: string): Answer {
+  const namespaces = state.namespacesOf(account).map((namespace) => namespace.json);
+  return { status: 200, body: `{"namespaces":[${namespaces.join(',')}]}` };
+}
+
+/** The repositories a list request starts from, in its order, before the filters. */
+function orderedRepositories(
+  state: SandboxState,
+  account: string,
+  namespace: string | undefined,
+  column: SwrRepositoryOrderColumn,
+  type: 'asc' | 'desc',
+): readonly SandboxRepository[] | undefined {
+  if (namespace === undefined || namespace === '') {
+    const all = state.namespacesOf(account).flatMap((ns) => [...ns.repositories.values()]);
+    return sortRepositories(all, column, type);
+  }
+  return state.namespace(namespace, account)?.orders[`${column}:${type}`];
+}
+
+/**
+ * `GET /v2/manage/repos?namespace=&name=&category=&offset=&limit=&order_column=&order_type=`:
+ * the account's repositories (of one namespace when `namespace` is given), `name` a substring
+ * filter and `category` an exact one; paged and ordered by the same rules as the tag list.
+ */
+export function listRepositories(
+  state: SandboxState,
+  account: string,
+  query: Record<string, string>,
+): Answer {
+  const page = validatePage(query.offset, query.limit);
+  if (page !== undefined && isReply(page)) return page;
+  const order = validateOrder(query.order_column, query.order_type, REPOSITORY_ORDER_COLUMNS, {
+    column: 'updated_time',
+    type: 'desc',
+  });
+  if (isReply(order)) return order;
+  const sorted = orderedRepositories(state, account, query.namespace, order.column, order.type);
+  if (!sorted) return NAMESPACE_NOT_FOUND;
+  const name = query.name ?? '';
+  const category = query.category ?? '';
+  const matching =
+    name === '' && category === ''
+      ? sorted
+      : sorted.filter(
+          (repository) =>
+            repository.name.includes(name) &&
+            (category === '' || repository.meta.category === category),
+        );
+  const offset = page?.offset ?? 0;
+  const slice = page === undefined ? matching : matching.slice(offset, offset + page.limit);
+  const body = slice.map((repository) => summaryJson(repository, matching.length)).join(',');
+  return {
+    status: 200,
+    body: `[${body}]`,
+    contentRange: `${offset}-${slice.length}/${matching.length}`,
+  };
+}
+
+/** `GET /v2/manage/namespaces/{namespace}/repos/{repository}`. */
+export function repositoryDetails(repository: SandboxRepository | undefined): Answer {
+  return repository ? { status: 200, body: repository.records.detailsJson } : REPOSITORY_UNKNOWN;
+}
+
+/**
+ * `DELETE /v2/manage/namespaces/{namespace}/repos/{repository}/tags/{tag}`: 204 and the tag is
+ * gone from this sandbox's lists; 403 without edit permission; 404 for an unknown repository or
+ * tag (the tag's name exactly).
+ */
+export function deleteTag(
+  state: SandboxState,
+  namespace: SandboxNamespace,
+  repository: SandboxRepository | undefined,
+  name: string,
+): Answer {
+  if (namespace.auth < DELETE_AUTH) return INSUFFICIENT_PERMISSIONS;
+  if (!repository) return REPOSITORY_UNKNOWN;
+  const tag = repository.tags.find((candidate) => candidate.tag.Tag === name);
+  if (!tag) return TAG_UNKNOWN;
+  state.deleteTag(namespace, repository, tag);
+  return { status: 204, body: '' };
+}
