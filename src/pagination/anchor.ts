@@ -43,8 +43,8 @@ export type AnchorPlace =
   | { kind: 'found'; index: number }
   /** The anchor is gone; rows from `index` on sort after it. */
   | { kind: 'gone'; index: number }
-  /** The rows read do not tell where the anchor is. */
-  | { kind: 'unknown' };
+  /** The rows read do not tell: the anchor lies before or after them. */
+  | { kind: 'unknown'; side: 'before' | 'after' };
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -95,5 +95,7 @@ export function locateAnchor<T>(
   const place = after < 0 ? rows.length : after;
   const atStart = place === 0 && start > 0;
   const atEnd = place === rows.length && start + rows.length < total;
-  return atStart || atEnd ? { kind: 'unknown' } : { kind: 'gone', index: start + place };
+  if (atStart) return { kind: 'unknown', side: 'before' };
+  if (atEnd) return { kind: 'unknown', side: 'after' };
+  return { kind: 'gone', index: start + place };
 }

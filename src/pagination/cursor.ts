@@ -40,20 +40,30 @@ export function cursorScope(parts: readonly (string | null | undefined)[]): stri
   return scope;
 }
 
-/** Encodes the cursor of the edge at `offset` in the list with this scope. */
-export function encodeCursor(scope: string, offset: number): string {
-  return Buffer.from(`${CURSOR_VERSION}:${scope}:${offset}`).toString('base64url');
+/**
+ * Encodes the cursor of the edge at `offset` in the list with this scope; `key` names the edge
+ * itself where the list can re-anchor (see anchor.ts), for example `1.2.3@2024-05-01T10:00:00Z`.
+ */
+export function encodeCursor(scope: string, offset: number, key?: string): string {
+  const text = `${CURSOR_VERSION}:${scope}:${offset}`;
+  return Buffer.from(key === undefined ? text : `${text}:${key}`).toString('base64url');
 }
 
-const DECODED = /^c1:([A-Za-z0-9_-]{10}):(0|[1-9][0-9]{0,9})$/;
+/** A decoded cursor: its edge's offset, and the edge's key when the cursor has one. */
+export interface DecodedCursor {
+  offset: number;
+  key: string | null;
+}
+
+const DECODED = /^c1:([A-Za-z0-9_-]{10}):(0|[1-9][0-9]{0,9})(?::([\x21-\x7e]{1,300}))?$/;
 
 /**
- * Decodes a cursor of the list with this scope into its edge's offset, or throws a
- * CursorError: for a string that is not one of our cursors, one from another list (another
- * repository, order or filter), or one whose offset no list can reach.
+ * Decodes a cursor of the list with this scope, or throws a CursorError: for a string that is
+ * not one of our cursors, one from another list (another repository, order or filter), or one
+ * whose offset no list can reach.
  */
-export function decodeCursor(cursor: string, scope: string, argument: string): number {
-  if (cursor.length > 64 || !/^[A-Za-z0-9_-]*$/.test(cursor)) {
+export function decodeCursor(cursor: string, scope: string, argument: string): DecodedCursor {
+  if (cursor.length > 500 || !/^[A-Za-z0-9_-]*$/.test(cursor)) {
     throw new CursorError(argument, 'not a cursor of this API');
   }
   const match = DECODED.exec(Buffer.from(cursor, 'base64url').toString('latin1'));
@@ -66,5 +76,5 @@ export function decodeCursor(cursor: string, scope: string, argument: string): n
   }
   const offset = Number(match[2]);
   if (offset > MAX_OFFSET) throw new CursorError(argument, 'its position is out of range');
-  return offset;
+  return { offset, key: match[3] ?? null };
 }

@@ -1,7 +1,13 @@
 import { badUserInput, missingToken, toGraphQLError } from '../errors';
 import type { GatewayContext, Loaders } from '../context';
 import type { WindowLoader } from '../loaders/list-windows';
-import { CursorError, decodeCursor, encodeCursor } from '../pagination/cursor';
+import {
+  locateAnchor,
+  type Anchor,
+  type AnchorOrder,
+  type AnchorPlace,
+} from '../pagination/anchor';
+import { CursorError, decodeCursor, encodeCursor, type DecodedCursor } from '../pagination/cursor';
 import {
   PageSizeError,
   contains,
@@ -34,6 +40,18 @@ export interface ConnectionArgs {
   before?: string | null;
 }
 
+/**
+ * How a list's cursors name their edges, so that they survive pushes and deletions (see
+ * `pagination/anchor.ts`). A list without it pages by offset alone.
+ */
+export interface Anchoring<T> {
+  order: AnchorOrder<T>;
+  /** The key a cursor carries for an item: what identifies it and its sort key. */
+  keyOf: (item: T) => string;
+  /** The anchor a cursor's key names, or null for a key this list never issues. */
+  anchorOf: (key: string, offset: number) => Anchor | null;
+}
+
 /** One list, as a connection field asks for it. */
 export interface ListQuery<L, T> {
   /** The list as its window loader knows it. */
@@ -44,15 +62,40 @@ export interface ListQuery<L, T> {
   loader: (loaders: Loaders) => WindowLoader<L, T>;
   /** What the list belongs to, for error messages: `the repository library/nginx`. */
   subject: string;
+  anchoring?: Anchoring<T>;
+}
+
+/** The connection's arguments, decoded: the window by offsets, and the cursors' anchors. */
+interface DecodedArgs {
+  request: WindowRequest;
+  after: Anchor | null;
+  before: Anchor | null;
+}
+
+function anchorOf<T>(
+  cursor: DecodedCursor,
+  anchoring: Anchoring<T> | undefined,
+  argument: string,
+): Anchor | null {
+  if (!anchoring) return null;
+  const anchor = cursor.key === null ? null : anchoring.anchorOf(cursor.key, cursor.offset);
+  if (!anchor) throw new CursorError(argument, 'not a cursor of this API');
+  return anchor;
 }
 
 /** Validates the counts and decodes the cursors (spec: the arguments, before any work). */
-function windowRequest(args: ConnectionArgs, scope: string): WindowRequest {
+function decodeArgs<T>(args: ConnectionArgs, query: ListQuery<unknown, T>): DecodedArgs {
   try {
+    const after = args.after == null ? null : decodeCursor(args.after, query.scope, 'after');
+    const before = args.before == null ? null : decodeCursor(args.before, query.scope, 'before');
     return {
-      ...validateCounts(args.first, args.last, PAGE_LIMITS),
-      after: args.after == null ? null : decodeCursor(args.after, scope, 'after'),
-      before: args.before == null ? null : decodeCursor(args.before, scope, 'before'),
+      request: {
+        ...validateCounts(args.first, args.last, PAGE_LIMITS),
+        after: after?.offset ?? null,
+        before: before?.offset ?? null,
+      },
+      after: after && anchorOf(after, query.anchoring, 'after'),
+      before: before && anchorOf(before, query.anchoring, 'before'),
     };
   } catch (error) {
     if (error instanceof PageSizeError || error instanceof CursorError) {
@@ -62,37 +105,139 @@ function windowRequest(args: ConnectionArgs, scope: string): WindowRequest {
   }
 }
 
-/** The part of `range` that a loaded window holds (a window may reach past the list's end). */
-function heldRange(range: Range, loadedLength: number): Range {
-  return { start: range.start, end: range.start + loadedLength };
+/** Rows of the list read from `start` on, and the list's length then. */
+interface Held<T> {
+  start: number;
+  items: T[];
+  total: number;
 }
 
-/** Reads the connection's window: one load when its position is known, two when it is not. */
+/** The most reads spent finding an anchor that moved further than a page. */
+const MAX_ANCHOR_SEARCH_READS = 12;
+
+/**
+ * One connection's reads of its list: every window it reads is kept, so that a later step
+ * takes its rows from an earlier read whenever one holds them, instead of asking again.
+ */
+class ListReader<L, T> {
+  private readonly held: Held<T>[] = [];
+
+  constructor(
+    private readonly loader: WindowLoader<L, T>,
+    private readonly list: L,
+  ) {}
+
+  async read(range: Range, preferSingleRequest = false): Promise<Held<T>> {
+    // An empty range still has to be read: pageInfo and totalCount need the list's length.
+    const nonEmpty = range.end > range.start ? range : { start: range.start, end: range.start + 1 };
+    const loaded = await this.loader.load({
+      list: this.list,
+      range: nonEmpty,
+      ...(preferSingleRequest && { preferSingleRequest }),
+    });
+    const held = { start: nonEmpty.start, items: loaded.items, total: loaded.total };
+    this.held.push(held);
+    return held;
+  }
+
+  /** The rows of `range` from a read that holds them all, or null. */
+  slice(range: Range): T[] | null {
+    for (const { start, items } of this.held) {
+      if (contains({ start, end: start + items.length }, range)) {
+        return items.slice(range.start - start, range.end - start);
+      }
+    }
+    return null;
+  }
+}
+
+/**
+ * Where an anchor is now: its offset when its row is still there, else where its sort key
+ * places it (`gone`). The rows within a page of its old offset are read first, together with
+ * the page that would follow (`after`) or precede (`before`) it from there, so that a shift of
+ * up to a page costs this one read; an anchor that moved further is searched in reads of
+ * doubling width.
+ */
+async function relocate<L, T>(
+  reader: ListReader<L, T>,
+  anchor: Anchor,
+  order: AnchorOrder<T>,
+  pageSize: number,
+  side: 'after' | 'before',
+): Promise<AnchorPlace> {
+  const [below, above] = side === 'after' ? [pageSize, 2 * pageSize] : [2 * pageSize, pageSize];
+  let range = { start: Math.max(0, anchor.offset - below), end: anchor.offset + 1 + above };
+  for (let read = 0; read < MAX_ANCHOR_SEARCH_READS; read++) {
+    const held = await reader.read(range, true);
+    const place = locateAnchor(held.items, held.start, held.total, anchor, order);
+    if (place.kind !== 'unknown') return place;
+    const width = 2 * (range.end - range.start);
+    range =
+      place.side === 'before'
+        ? { start: Math.max(0, range.start - width), end: range.start + 1 }
+        : { start: range.end - 1, end: range.end - 1 + width };
+  }
+  throw new Error('the anchor of a cursor was not found within the search limit');
+}
+
+/**
+ * The window by current offsets: a cursor whose edge is no longer at its offset is moved to
+ * where the edge is now (after it), or to where the edge's sort key places it (gone).
+ */
+async function reanchor<L, T>(
+  reader: ListReader<L, T>,
+  first: Held<T>,
+  args: DecodedArgs,
+  order: AnchorOrder<T>,
+): Promise<WindowRequest> {
+  const pageSize = Math.max(1, args.request.first ?? args.request.last ?? PAGE_LIMITS.defaultFirst);
+  const moved = async (
+    anchor: Anchor | null,
+    side: 'after' | 'before',
+  ): Promise<AnchorPlace | null> => {
+    if (!anchor) return null;
+    const row = first.items[anchor.offset - first.start];
+    if (row !== undefined && order.compare(row, anchor) === 0) return null;
+    return relocate(reader, anchor, order, pageSize, side);
+  };
+  const after = await moved(args.after, 'after');
+  const before = await moved(args.before, 'before');
+  const request = { ...args.request };
+  // `after` a gone edge: the window starts at the first row that sorts after it.
+  if (after?.kind === 'found') request.after = after.index;
+  if (after?.kind === 'gone') request.after = after.index - 1;
+  if (before?.kind === 'found' || before?.kind === 'gone') request.before = before.index;
+  return request;
+}
+
+/** Reads the connection's window: one read when its position is known, two when it is not. */
 async function loadWindow<L, T>(
-  loader: WindowLoader<L, T>,
-  list: L,
-  request: WindowRequest,
+  reader: ListReader<L, T>,
+  args: DecodedArgs,
+  anchoring: Anchoring<T> | undefined,
 ): Promise<{ window: Range; items: T[]; total: number }> {
+  let { request } = args;
   // A window counted from the end of the list needs the list's length first: the first page of
   // the list tells it (and holds the window whenever the list is that short).
-  const toFetch = rangeToFetch(request) ?? { start: 0, end: Math.max(request.last ?? 0, 1) };
-  // An empty range still has to be read: pageInfo and totalCount need the list's length.
-  const range =
-    toFetch.end > toFetch.start ? toFetch : { start: toFetch.start, end: toFetch.start + 1 };
-  let loadedRange = range;
-  let loaded = await loader.load({ list, range });
-  const window = edgesToReturn(request, loaded.total);
-  if (!contains(heldRange(loadedRange, loaded.items.length), window) && window.end > window.start) {
-    loadedRange = window;
-    loaded = await loader.load({ list, range: window, preferSingleRequest: true });
+  const range = rangeToFetch(request) ?? { start: 0, end: Math.max(request.last ?? 0, 1) };
+  // The rows the cursors name are read too, to check that their edges have not moved.
+  if (args.after) range.start = Math.min(range.start, args.after.offset);
+  if (args.before) range.end = Math.max(range.end, args.before.offset + 1);
+  let held = await reader.read(range);
+  if (anchoring && (args.after || args.before)) {
+    request = await reanchor(reader, held, args, anchoring.order);
   }
-  const offset = window.start - loadedRange.start;
-  const items = loaded.items.slice(offset, offset + window.end - window.start);
+  const window = edgesToReturn(request, held.total);
+  let items = reader.slice(window);
+  if (items === null) {
+    held = await reader.read(window, true);
+    items = held.items.slice(0, window.end - window.start);
+  }
   // The list may have changed between two reads; the window then ends where the list does.
   return {
     window: { start: window.start, end: window.start + items.length },
     items,
-    total: loaded.total,
+    total: held.total,
   };
 }
 
@@ -102,11 +247,12 @@ export async function resolveConnection<L, T>(
   query: ListQuery<L, T>,
   context: GatewayContext,
 ): Promise<ConnectionModel<T>> {
-  const request = windowRequest(args, query.scope);
+  const decoded = decodeArgs(args, query);
   if (!context.loaders) throw missingToken();
   try {
-    const loaded = await loadWindow(query.loader(context.loaders), query.list, request);
-    return { scope: query.scope, ...loaded };
+    const reader = new ListReader(query.loader(context.loaders), query.list);
+    const loaded = await loadWindow(reader, decoded, query.anchoring);
+    return { scope: query.scope, keyOf: query.anchoring?.keyOf, ...loaded };
   } catch (error) {
     throw toGraphQLError(error, query.subject);
   }
@@ -122,18 +268,23 @@ export function connectionFields<P extends ConnectionModel<T>, T, N>(
         node: toNode(item, connection),
         offset: connection.window.start + index,
         scope: connection.scope,
+        key: connection.keyOf?.(item),
       })),
     nodes: (connection: P): N[] => connection.items.map((item) => toNode(item, connection)),
-    pageInfo: ({ window, total, scope, items }: P) => ({
-      ...pageInfoFlags(window, total),
-      startCursor: items.length > 0 ? encodeCursor(scope, window.start) : null,
-      endCursor: items.length > 0 ? encodeCursor(scope, window.end - 1) : null,
-    }),
+    pageInfo: ({ window, total, scope, items, keyOf }: P) => {
+      const first = items[0];
+      const last = items[items.length - 1];
+      return {
+        ...pageInfoFlags(window, total),
+        startCursor: first === undefined ? null : encodeCursor(scope, window.start, keyOf?.(first)),
+        endCursor: last === undefined ? null : encodeCursor(scope, window.end - 1, keyOf?.(last)),
+      };
+    },
     totalCount: ({ total }: P): number => total,
   };
 }
 
 /** The field resolvers of an edge type. */
 export const edgeFields = {
-  cursor: ({ scope, offset }: EdgeModel<unknown>): string => encodeCursor(scope, offset),
+  cursor: ({ scope, offset, key }: EdgeModel<unknown>): string => encodeCursor(scope, offset, key),
 };

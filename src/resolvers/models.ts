@@ -30,6 +30,8 @@ export interface ConnectionModel<T> {
   window: Range;
   /** The length of the whole list. */
   total: number;
+  /** The key a cursor carries for an item, for lists whose cursors re-anchor. */
+  keyOf?: ((item: T) => string) | undefined;
 }
 
 export interface TagConnectionModel extends ConnectionModel<SwrTag> {
@@ -43,6 +45,8 @@ export interface EdgeModel<N> {
   /** The edge's offset in the list. */
   offset: number;
   scope: string;
+  /** The edge's key, for lists whose cursors re-anchor. */
+  key: string | undefined;
 }
 
 export type TagEdgeModel = EdgeModel<TagModel>;

@@ -4,13 +4,45 @@ import type { RepositoryTagsArgs } from '../generated/resolvers-types';
 import type { TagList } from '../loaders/lists';
 import { cursorScope } from '../pagination/cursor';
 import type { RepositoryRef } from '../swr/client';
-import { isValidTagFragment } from '../swr/names';
-import { ORDER_TYPES, resolveConnection } from './connection';
+import { isValidTagFragment, isValidTagName } from '../swr/names';
+import { isDateTime } from '../swr/time';
+import type { SwrTag } from '../swr/types';
+import { nameOrder, timeOrder } from '../pagination/anchor';
+import { ORDER_TYPES, resolveConnection, type Anchoring } from './connection';
 import type { TagConnectionModel } from './models';
 
 /** `Repository.tags`: a repository's tags, ordered and filtered, as a connection. */
 
 const ORDER_COLUMNS = { UPDATED_AT: 'updated_at', NAME: 'tag' } as const;
+
+/**
+ * A tag's cursor names its tag: `{name}` in the name order, `{name}@{updated}` in the time order,
+ * so that paging survives pushes and deletions (see `pagination/anchor.ts`).
+ */
+function tagAnchoring(field: 'UPDATED_AT' | 'NAME', direction: 'asc' | 'desc'): Anchoring<SwrTag> {
+  if (field === 'NAME') {
+    return {
+      order: nameOrder((tag: SwrTag) => tag.Tag, direction),
+      keyOf: (tag) => tag.Tag,
+      anchorOf: (key, offset) =>
+        isValidTagName(key) ? { offset, name: key, updated: null } : null,
+    };
+  }
+  return {
+    order: timeOrder(
+      (tag: SwrTag) => tag.Tag,
+      (tag) => tag.updated,
+      direction,
+    ),
+    keyOf: (tag) => `${tag.Tag}@${tag.updated}`,
+    anchorOf: (key, offset) => {
+      const [name = '', updated = '', ...rest] = key.split('@');
+      return isValidTagName(name) && isDateTime(updated) && rest.length === 0
+        ? { offset, name, updated }
+        : null;
+    },
+  };
+}
 
 export async function resolveTagConnection(
   repository: RepositoryRef,
@@ -44,6 +76,7 @@ export async function resolveTagConnection(
       list,
       scope,
       loader: (loaders) => loaders.tagWindows,
+      anchoring: tagAnchoring(orderBy.field, list.orderType),
       subject: `the repository ${repository.namespace}/${repository.name}`,
     },
     context,

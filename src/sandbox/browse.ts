@@ -3,6 +3,7 @@
  * a repository's details, and deleting a tag. Token and Content-Type are checked before these
  * run (see server.ts).
  */
+import { isValidTagName } from '../swr/names';
 import type { SwrRepositoryOrderColumn } from '../swr/types';
 import type { SandboxNamespace, SandboxRepository } from './data';
 import {
@@ -10,6 +11,7 @@ import {
   NAMESPACE_NOT_FOUND,
   REPOSITORY_UNKNOWN,
   TAG_UNKNOWN,
+  huawei,
   isReply,
   validateOrder,
   validatePage,
@@ -103,4 +105,23 @@ export function deleteTag(
   if (!tag) return TAG_UNKNOWN;
   state.deleteTag(namespace, repository, tag);
   return { status: 204, body: '' };
+}
+
+/**
+ * `PUT /sandbox/namespaces/{namespace}/repos/{repository}/tags/{tag}`, the sandbox's own: 201
+ * and the pushed tag's record; 403 without edit permission; 404 for an unknown repository; 400
+ * for a name Docker would refuse or a repository with no tag to make a new one from.
+ */
+export function pushTag(
+  state: SandboxState,
+  namespace: SandboxNamespace,
+  repository: SandboxRepository | undefined,
+  name: string,
+): Answer {
+  if (namespace.auth < DELETE_AUTH) return INSUFFICIENT_PERMISSIONS;
+  if (!repository) return REPOSITORY_UNKNOWN;
+  if (!isValidTagName(name) || repository.tags.length === 0) {
+    return huawei(400, 'SVCSTG.SWR.4001025', 'Invalid tag name, or nothing to push from');
+  }
+  return { status: 201, body: state.pushTag(namespace, repository, name).json };
 }

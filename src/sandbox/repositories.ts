@@ -4,8 +4,16 @@
  * records, serialised once per change, and the list's precomputed sort orders. Deleting a tag
  * makes new objects (copy on write); the dataset's own objects never change.
  */
-import type { SwrOrderType, SwrRepositoryOrderColumn } from '../swr/types';
-import type { SandboxNamespace, SandboxRepository, SandboxTag, TagOrderKey } from './data';
+import type { SwrOrderType, SwrRepositoryOrderColumn, SwrTagOrderColumn } from '../swr/types';
+import {
+  TAG_ORDER_KEYS,
+  serializeTag,
+  sortTags,
+  type SandboxNamespace,
+  type SandboxRepository,
+  type SandboxTag,
+  type TagOrderKey,
+} from './data';
 import { stringifyExact } from './json';
 
 /** What deleting a tag leaves unchanged. */
@@ -195,6 +203,44 @@ export function withoutTag(repository: SandboxRepository, deleted: SandboxTag): 
     readonly SandboxTag[],
   ][]) {
     orders[key] = keep(order);
+  }
+  return { ...repository, tags, orders, records: repositoryRecords(repository.meta, tags) };
+}
+
+/**
+ * The repository after a push of `name` at time `updated`: an existing tag is pushed again (it
+ * keeps its name and gets the new time, moving to the head of the time order); a new tag is made
+ * from the repository's first one. The tag orders are sorted anew.
+ */
+export function withPushedTag(
+  repository: SandboxRepository,
+  name: string,
+  updated: string,
+  id: number,
+): SandboxRepository {
+  const existing = repository.tags.find((t) => t.tag.Tag === name);
+  const template = existing ?? repository.tags[0];
+  if (!template) throw new Error('the sandbox pushes only into a repository that has tags');
+  const pullPath = (path: string): string => `${path.slice(0, path.lastIndexOf(':'))}:${name}`;
+  const tag = existing
+    ? { ...existing.tag, updated }
+    : {
+        ...template.tag,
+        id,
+        Tag: name,
+        created: updated,
+        updated,
+        path: pullPath(template.tag.path),
+        internal_path: pullPath(template.tag.internal_path),
+      };
+  const pushed: SandboxTag = { tag, json: serializeTag(tag) };
+  const tags = existing
+    ? repository.tags.map((t) => (t === existing ? pushed : t))
+    : [...repository.tags, pushed];
+  const orders = {} as Record<TagOrderKey, readonly SandboxTag[]>;
+  for (const key of TAG_ORDER_KEYS) {
+    const [column, type] = key.split(':') as [SwrTagOrderColumn, SwrOrderType];
+    orders[key] = sortTags(tags, column, type);
   }
   return { ...repository, tags, orders, records: repositoryRecords(repository.meta, tags) };
 }

@@ -8,15 +8,19 @@
  * - `GET /v2/manage/namespaces/{namespace}/repos/{repository}/tags` (the tag list)
  * - `DELETE /v2/manage/namespaces/{namespace}/repos/{repository}/tags/{tag}`
  *
+ * and one of its own, which SWR has not: `PUT /sandbox/namespaces/{namespace}/repos/
+ * {repository}/tags/{tag}` pushes a tag (new, or again), as `docker push` would.
+ *
  * Check order (first failure wins): route → token → Content-Type → namespace visibility (for
- * paths that name one) → permission (DELETE) → repository → query parameters. Lists are
- * answered from pre-serialised JSON. A deleted tag is gone from this sandbox only.
+ * paths that name one) → permission (DELETE, PUT) → repository → query parameters. Lists are
+ * answered from pre-serialised JSON. A deleted or pushed tag changes this sandbox only.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { deleteTag, listNamespaces, listRepositories, repositoryDetails } from './browse';
+import { isValidTagName } from '../swr/names';
+import { deleteTag, listNamespaces, listRepositories, pushTag, repositoryDetails } from './browse';
 import { defaultDataset } from './data';
 import {
   BAD_CONTENT_TYPE,
@@ -68,6 +72,8 @@ export interface SandboxHandle {
   /** Every request served, in order (the most recent ones; capped). */
   requests: RecordedRequest[];
   resetRequests(): void;
+  /** Pushes a tag (new, or again) into a repository of the demo data, as `docker push` would. */
+  pushTag(namespace: string, repository: string, tag: string): void;
   close(): Promise<void>;
 }
 
@@ -84,7 +90,7 @@ type Route =
       /** Decoded, `$` replaced by `/`; undefined when the segment names no repository. */
       repository: string | undefined;
     }
-  | { kind: 'tag'; namespace: string; repository: string | undefined; tag: string };
+  | { kind: 'tag' | 'push'; namespace: string; repository: string | undefined; tag: string };
 
 /** A repository segment: `$` (or `%24`) stands for `/`; a `/` that arrives encoded names none. */
 function repositoryName(segment: string | undefined): string | undefined | null {
@@ -96,6 +102,7 @@ function repositoryName(segment: string | undefined): string | undefined | null 
 /** What a method and path ask for, or undefined for any other request. */
 function matchRoute(method: string, path: string): Route | undefined {
   const parts = path.split('/');
+  if (parts[0] === '' && parts[1] === 'sandbox') return matchSandboxRoute(method, parts);
   if (parts[0] !== '' || parts[1] !== 'v2' || parts[2] !== 'manage') return undefined;
   if (parts.length === 4 && parts[3] === 'repos') {
     return method === 'GET' ? { kind: 'repositories' } : undefined;
@@ -116,6 +123,21 @@ function matchRoute(method: string, path: string): Route | undefined {
     return { kind: 'tag', namespace, repository, tag };
   }
   return undefined;
+}
+
+/**
+ * The sandbox's own route, which SWR has not: `PUT /sandbox/namespaces/{namespace}/repos/
+ * {repository}/tags/{tag}` pushes a tag (new, or again), as `docker push` would, so that a
+ * front end can be watched while its list changes.
+ */
+function matchSandboxRoute(method: string, parts: string[]): Route | undefined {
+  if (method !== 'PUT' || parts.length !== 8) return undefined;
+  if (parts[2] !== 'namespaces' || parts[4] !== 'repos' || parts[6] !== 'tags') return undefined;
+  const namespace = decodeSegment(parts[3]);
+  const repository = repositoryName(parts[5]);
+  const tag = decodeSegment(parts[7]);
+  if (namespace === undefined || repository === null || tag === undefined) return undefined;
+  return { kind: 'push', namespace, repository, tag };
 }
 
 function decodeSegment(segment: string | undefined): string | undefined {
@@ -170,6 +192,8 @@ function serve(
       return repository ? listTags(repository, query) : REPOSITORY_NOT_FOUND;
     case 'tag':
       return deleteTag(state, namespace, repository, route.tag);
+    case 'push':
+      return pushTag(state, namespace, repository, route.tag);
   }
 }
 
@@ -244,6 +268,15 @@ export function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandl
         requests,
         resetRequests: () => {
           requests.length = 0;
+        },
+        pushTag: (namespace, repository, tag) => {
+          const owner = defaultDataset().namespaces.get(namespace)?.account ?? '';
+          const ns = state.namespace(namespace, owner);
+          const repo = ns?.repositories.get(repository);
+          if (!ns || !repo || !isValidTagName(tag)) {
+            throw new Error(`cannot push ${namespace}/${repository}:${tag} in the sandbox`);
+          }
+          state.pushTag(ns, repo, tag);
         },
         close: () =>
           new Promise<void>((done, fail) => {

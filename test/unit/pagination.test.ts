@@ -222,11 +222,28 @@ describe('the Relay window over an offset list', () => {
 describe('cursors', () => {
   const scopeParts = fc.array(fc.string({ maxLength: 20 }), { minLength: 1, maxLength: 5 });
 
+  it('round-trip every offset and edge key within their scope', () => {
+    const edgeKey = fc.option(fc.stringMatching(/^[\x21-\x7e]{1,300}$/), { nil: undefined });
+    fc.assert(
+      fc.property(scopeParts, fc.nat(MAX_OFFSET), edgeKey, (parts, position, key) => {
+        const scope = cursorScope(parts);
+        expect(decodeCursor(encodeCursor(scope, position, key), scope, 'after')).toEqual({
+          offset: position,
+          key: key ?? null,
+        });
+      }),
+      RUNS,
+    );
+  });
+
   it('round-trip every offset within their scope', () => {
     fc.assert(
       fc.property(scopeParts, fc.integer({ min: 0, max: MAX_OFFSET }), (parts, position) => {
         const scope = cursorScope(parts);
-        expect(decodeCursor(encodeCursor(scope, position), scope, 'after')).toBe(position);
+        expect(decodeCursor(encodeCursor(scope, position), scope, 'after')).toEqual({
+          offset: position,
+          key: null,
+        });
       }),
       RUNS,
     );
