@@ -20,7 +20,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\nSWR GraphQL gateway on the embedded SWR sandbox (no SWR_ENDPOINT set)\n` +
         `  GraphiQL:   ${app.url}\n` +
-        `  demo token: ${DEMO_TOKEN}   (send it as X-Auth-Token; GraphiQL already does)\n\n`,
+        `  demo token: ${DEMO_TOKEN}   (send it as X-Auth-Token; GraphiQL already does)\n` +
+        `  sandbox:    ${app.sandbox.url}   (the SWR API; PUT /sandbox/namespaces/{ns}/repos/{repo}/tags/{tag} pushes a tag)\n\n`,
     );
   } else {
     logger.info({ url: app.url, upstream: config.swrEndpoint }, 'gateway listening');
