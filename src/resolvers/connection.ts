@@ -63,6 +63,18 @@ export interface ListQuery<L, T> {
   /** What the list belongs to, for error messages: `the repository library/nginx`. */
   subject: string;
   anchoring?: Anchoring<T>;
+  reversed?: Reversal<L, T>;
+}
+
+/**
+ * The same list in the opposite order, for reading the end of a list of unknown length in one
+ * request: the first rows of the reversed list are the last rows of the list, as long as their
+ * order is fully determined by the sort key (no two of them, nor the next one, share it).
+ */
+export interface Reversal<L, T> {
+  list: L;
+  /** Whether these first rows of the reversed list are exactly the list's last rows, reversed. */
+  isExact: (rows: readonly T[], count: number) => boolean;
 }
 
 /** The connection's arguments, decoded: the window by offsets, and the cursors' anchors. */
@@ -123,7 +135,7 @@ class ListReader<L, T> {
   private readonly held: Held<T>[] = [];
 
   constructor(
-    private readonly loader: WindowLoader<L, T>,
+    readonly loader: WindowLoader<L, T>,
     private readonly list: L,
   ) {}
 
@@ -210,13 +222,55 @@ async function reanchor<L, T>(
   return request;
 }
 
+/** `last` alone: a window counted from the end of a list whose length is not known yet. */
+function isTail(request: WindowRequest): request is WindowRequest & { last: number } {
+  return (
+    request.last !== null &&
+    request.first === null &&
+    request.after === null &&
+    request.before === null
+  );
+}
+
+/**
+ * The last `count` rows in one request, as the first rows of the reversed list (which tells the
+ * length too); when their order is not determined by the sort key, the rows by their offsets
+ * (known now) in a second one.
+ */
+async function readTail<L, T>(
+  reader: ListReader<L, T>,
+  reversed: Reversal<L, T>,
+  count: number,
+): Promise<{ window: Range; items: T[]; total: number } | null> {
+  const { loader } = reader;
+  const head = await new ListReader(loader, reversed.list).read({ start: 0, end: count + 1 });
+  const length = Math.min(count, head.total);
+  const window = { start: head.total - length, end: head.total };
+  if (reversed.isExact(head.items, length)) {
+    return { window, items: head.items.slice(0, length).reverse(), total: head.total };
+  }
+  if (length === 0) return { window, items: [], total: head.total };
+  const held = await reader.read(window, true);
+  const items = held.items.slice(0, length);
+  return {
+    window: { start: window.start, end: window.start + items.length },
+    items,
+    total: held.total,
+  };
+}
+
 /** Reads the connection's window: one read when its position is known, two when it is not. */
 async function loadWindow<L, T>(
   reader: ListReader<L, T>,
   args: DecodedArgs,
-  anchoring: Anchoring<T> | undefined,
+  query: ListQuery<L, T>,
 ): Promise<{ window: Range; items: T[]; total: number }> {
   let { request } = args;
+  const { anchoring, reversed } = query;
+  if (reversed && isTail(request)) {
+    const tail = await readTail(reader, reversed, request.last);
+    if (tail) return tail;
+  }
   // A window counted from the end of the list needs the list's length first: the first page of
   // the list tells it (and holds the window whenever the list is that short).
   const range = rangeToFetch(request) ?? { start: 0, end: Math.max(request.last ?? 0, 1) };
@@ -251,7 +305,7 @@ export async function resolveConnection<L, T>(
   if (!context.loaders) throw missingToken();
   try {
     const reader = new ListReader(query.loader(context.loaders), query.list);
-    const loaded = await loadWindow(reader, decoded, query.anchoring);
+    const loaded = await loadWindow(reader, decoded, query);
     return { scope: query.scope, keyOf: query.anchoring?.keyOf, ...loaded };
   } catch (error) {
     throw toGraphQLError(error, query.subject);

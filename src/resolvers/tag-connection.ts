@@ -44,6 +44,10 @@ function tagAnchoring(field: 'UPDATED_AT' | 'NAME', direction: 'asc' | 'desc'): 
   };
 }
 
+function distinctTimes(rows: readonly SwrTag[]): boolean {
+  return new Set(rows.map((tag) => tag.updated)).size === rows.length;
+}
+
 export async function resolveTagConnection(
   repository: RepositoryRef,
   args: RepositoryTagsArgs,
@@ -77,6 +81,14 @@ export async function resolveTagConnection(
       scope,
       loader: (loaders) => loaders.tagWindows,
       anchoring: tagAnchoring(orderBy.field, list.orderType),
+      reversed: {
+        list: { ...list, orderType: list.orderType === 'asc' ? 'desc' : 'asc' },
+        // Names are unique; times may be shared, and SWR's order among equal times is unknown.
+        isExact:
+          orderBy.field === 'NAME'
+            ? () => true
+            : (rows, count) => distinctTimes(rows.slice(0, Math.min(rows.length, count + 1))),
+      },
       subject: `the repository ${repository.namespace}/${repository.name}`,
     },
     context,

@@ -165,9 +165,9 @@ describe.each(ORDERS)('paging library/nginx by $field $direction while it change
         // Unchanged list: the walk is the list itself, one request a page.
         const plainNames = inOrder(plain);
         expect(new Set(plainNames).size).toBe(100);
-        // One request a page; `last` without `before` first reads the list's length too.
+        // One request a page (`last` alone reads the reversed list's head: nginx's times differ).
         const [plainFirst, ...plainRest] = plain.costs;
-        expect(plainFirst).toBe(backward ? 2 : 1);
+        expect(plainFirst).toBe(1);
         expect(plainRest.every((cost) => cost === 1)).toBe(true);
 
         // Changing list: the unchanged tags exactly once and in the order of the plain walk.
@@ -221,6 +221,45 @@ test('a cursor whose key was tampered with is refused without an upstream reques
     });
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(h.sandbox.requests).toHaveLength(0);
+  } finally {
+    await h.close();
+  }
+});
+
+test('`last` alone reads the reversed head: one request, two where update times tie; exact both ways', async () => {
+  const h = await startHarness();
+  try {
+    for (const [repository, field, requests] of [
+      ['nginx', 'UPDATED_AT', 1],
+      ['nginx', 'NAME', 1],
+      ['tied', 'UPDATED_AT', 2],
+      ['tied', 'NAME', 1],
+    ] as const) {
+      for (const direction of ['ASC', 'DESC'] as const) {
+        h.sandbox.resetRequests();
+        const body = await h.graphql<{
+          data: { repository: { tags: { nodes: { name: string }[]; totalCount: number } } };
+        }>(
+          `query ($name: String!, $orderBy: TagOrder) {
+            repository(namespace: "library", name: $name) {
+              tags(last: 7, orderBy: $orderBy) { totalCount nodes { name } }
+            }
+          }`,
+          { name: repository, orderBy: { field, direction } },
+        );
+        const all = expectedTags(
+          'library',
+          repository,
+          field === 'NAME' ? 'tag' : 'updated_at',
+          direction === 'ASC' ? 'asc' : 'desc',
+        ).map((tag) => tag.Tag);
+        expect(body.data.repository.tags.nodes.map((node) => node.name)).toEqual(all.slice(-7));
+        expect(body.data.repository.tags.totalCount).toBe(all.length);
+        expect(h.sandbox.requests).toHaveLength(requests);
+        // The first request reads the reversed list.
+        expect(h.sandbox.requests[0]?.query.order_type).toBe(direction === 'ASC' ? 'desc' : 'asc');
+      }
+    }
   } finally {
     await h.close();
   }
