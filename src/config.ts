@@ -103,7 +103,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST ?? '0.0.0.0',
     swrTimeoutMs: integer(env, 'SWR_TIMEOUT_MS', 10_000, 1, 600_000, problems),
     swrMaxConnections: integer(env, 'SWR_MAX_CONNECTIONS', 64, 1, 10_000, problems),
-    upstreamConcurrencyPerRequest: integer(env, 'UPSTREAM_CONCURRENCY', 8, 1, 100, problems),
+    upstreamConcurrencyPerRequest: integer(env, 'UPSTREAM_CONCURRENCY', 16, 1, 100, problems),
     requestDeadlineMs: integer(env, 'REQUEST_DEADLINE_MS', 30_000, 100, 600_000, problems),
     swrMaxRetries: integer(env, 'SWR_MAX_RETRIES', DEFAULT_POLICY.maxRetries, 0, 5, problems),
     circuitFailureThreshold: integer(

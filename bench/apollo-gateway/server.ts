@@ -114,10 +114,10 @@ const scopeOf = (r: RepositoryParent): string =>
     .update(JSON.stringify([r.namespace, r.name, 'UPDATED_AT', 'DESC', '']))
     .digest('base64url')
     .slice(0, 10);
-const encodeCursor = (scope: string, offset: number): string =>
-  Buffer.from(`c1:${scope}:${offset}`).toString('base64url');
+const encodeCursor = (scope: string, offset: number, tag: { Tag: string; updated: string }) =>
+  Buffer.from(`c1:${scope}:${offset}:${tag.Tag}@${tag.updated}`).toString('base64url');
 function decodeCursor(scope: string, cursor: string): number {
-  const match = /^c1:([\w-]{10}):(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  const match = /^c1:([\w-]{10}):(\d+)(?::\S+)?$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (match?.[1] !== scope) {
     throw new GraphQLError('Invalid cursor', { extensions: { code: 'BAD_USER_INPUT' } });
   }
@@ -161,7 +161,7 @@ const resolvers = {
         .slice(start - pageStart, start - pageStart + first);
       const totalCount = read[0]?.total ?? 0;
       const edges = items.map((tag, i) => ({
-        cursor: encodeCursor(scope, start + i),
+        cursor: encodeCursor(scope, start + i, tag),
         node: { name: tag.Tag, digest: tag.digest, size: tag.size, updatedAt: tag.updated },
       }));
       return {

@@ -20,13 +20,14 @@ const endpoint = process.env.SWR_ENDPOINT ?? 'http://127.0.0.1:4010';
 const pool = new Pool(endpoint, { connections: 64, keepAliveTimeout: 10_000 });
 const PATH =
   '/v2/manage/namespaces/library/repos/app/tags?offset=0&limit=20&order_column=updated_at&order_type=desc';
-// The gateway's cursor: base64url("c1:{scope}:{offset}"), scope a hash of the list.
+// The gateway's cursor: base64url("c1:{scope}:{offset}:{tag}@{updated}"), scope a hash of
+// the list, the tag's name and time naming its edge.
 const scope = createHash('sha256')
   .update(JSON.stringify(['library', 'app', 'UPDATED_AT', 'DESC', '']))
   .digest('base64url')
   .slice(0, 10);
-const cursor = (offset: number): string =>
-  Buffer.from(`c1:${scope}:${offset}`).toString('base64url');
+const cursor = (offset: number, tag: Tag): string =>
+  Buffer.from(`c1:${scope}:${offset}:${tag.Tag}@${tag.updated}`).toString('base64url');
 
 async function page(token: string): Promise<string> {
   const response = await pool.request({
@@ -38,7 +39,7 @@ async function page(token: string): Promise<string> {
   if (response.statusCode !== 200) throw new Error(`SWR answered ${response.statusCode}`);
   const total = Number(/\/(\d+)$/.exec(String(response.headers['content-range']))?.[1]);
   const edges = tags.map((t, i) => ({
-    cursor: cursor(i),
+    cursor: cursor(i, t),
     node: {
       name: t.Tag,
       digest: t.digest,
@@ -46,7 +47,11 @@ async function page(token: string): Promise<string> {
       updatedAt: t.updated,
     },
   }));
-  const pageInfo = { hasNextPage: tags.length < total, endCursor: cursor(tags.length - 1) };
+  const last = tags[tags.length - 1];
+  const pageInfo = {
+    hasNextPage: tags.length < total,
+    endCursor: last === undefined ? null : cursor(tags.length - 1, last),
+  };
   return JSON.stringify({ data: { repository: { tags: { totalCount: total, pageInfo, edges } } } });
 }
 
