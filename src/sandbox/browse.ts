@@ -20,8 +20,8 @@ import {
 import { REPOSITORY_ORDER_COLUMNS, sortRepositories, summaryJson } from './repositories';
 import type { SandboxState } from './state';
 
-/** The least `auth` that may delete a tag: edit (3) or manage (7), not read (1). */
-const DELETE_AUTH = 3;
+/** The least `auth` that may change the tags (delete, push): edit (3) or manage (7), not read (1). */
+const EDIT_AUTH = 3;
 
 /** `GET /v2/manage/namespaces`: `{"namespaces": [...]}`, not paged. */
 export function listNamespaces(state: SandboxState, account: string): Answer {
@@ -99,7 +99,7 @@ export function deleteTag(
   repository: SandboxRepository | undefined,
   name: string,
 ): Answer {
-  if (namespace.auth < DELETE_AUTH) return INSUFFICIENT_PERMISSIONS;
+  if (namespace.auth < EDIT_AUTH) return INSUFFICIENT_PERMISSIONS;
   if (!repository) return REPOSITORY_UNKNOWN;
   const tag = repository.tags.find((candidate) => candidate.tag.Tag === name);
   if (!tag) return TAG_UNKNOWN;
@@ -118,7 +118,7 @@ export function pushTag(
   repository: SandboxRepository | undefined,
   name: string,
 ): Answer {
-  if (namespace.auth < DELETE_AUTH) return INSUFFICIENT_PERMISSIONS;
+  if (namespace.auth < EDIT_AUTH) return INSUFFICIENT_PERMISSIONS;
   if (!repository) return REPOSITORY_UNKNOWN;
   if (!isValidTagName(name) || repository.tags.length === 0) {
     return huawei(400, 'SVCSTG.SWR.4001025', 'Invalid tag name, or nothing to push from');
