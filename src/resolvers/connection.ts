@@ -241,7 +241,7 @@ async function readTail<L, T>(
   reader: ListReader<L, T>,
   reversed: Reversal<L, T>,
   count: number,
-): Promise<{ window: Range; items: T[]; total: number } | null> {
+): Promise<{ window: Range; items: T[]; total: number }> {
   const { loader } = reader;
   const head = await new ListReader(loader, reversed.list).read({ start: 0, end: count + 1 });
   const length = Math.min(count, head.total);
@@ -267,10 +267,7 @@ async function loadWindow<L, T>(
 ): Promise<{ window: Range; items: T[]; total: number }> {
   let { request } = args;
   const { anchoring, reversed } = query;
-  if (reversed && isTail(request)) {
-    const tail = await readTail(reader, reversed, request.last);
-    if (tail) return tail;
-  }
+  if (reversed && isTail(request)) return readTail(reader, reversed, request.last);
   // A window counted from the end of the list needs the list's length first: the first page of
   // the list tells it (and holds the window whenever the list is that short).
   const range = rangeToFetch(request) ?? { start: 0, end: Math.max(request.last ?? 0, 1) };
