@@ -1,47 +1,12 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server';
+import { ROOT, buildGateway, startGatewayProcess } from '../support/process';
 
 /**
  * The newcomer path, as a process: the built gateway started the way `npm start` starts it,
  * with and without SWR_ENDPOINT, queried over HTTP and stopped with SIGTERM.
  */
-
-const ROOT = join(__dirname, '..', '..');
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  graphiql: string;
-}
-
-async function startGateway(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const url = /"url":"(http:\/\/localhost:\d+\/graphql)"/.exec(output)?.[1];
-    if (url) return { child, output: () => output, graphiql: url };
-    if (child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`the gateway did not start:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function stop(started: Started): Promise<number | null> {
-  const exited = once(started.child, 'exit');
-  started.child.kill('SIGTERM');
-  const [code] = (await exited) as [number | null];
-  return code;
-}
 
 async function firstTags(url: string, token: string): Promise<unknown> {
   const response = await fetch(url, {
@@ -56,29 +21,23 @@ async function firstTags(url: string, token: string): Promise<unknown> {
 }
 
 beforeAll(() => {
-  execFileSync(
-    process.execPath,
-    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-    {
-      cwd: ROOT,
-    },
-  );
+  buildGateway();
 }, 120_000);
 
 describe('npm start', () => {
   it('without SWR_ENDPOINT runs on the embedded sandbox, prints the demo token, and stops on SIGTERM', async () => {
-    const started = await startGateway({});
+    const started = await startGatewayProcess({});
     try {
       const token = /demo token: (\S+)/.exec(started.output())?.[1];
       expect(token).toBe('sandbox-demo-token');
-      expect(started.output()).toContain(`GraphiQL:   ${started.graphiql}`);
-      const body = (await firstTags(started.graphiql, token ?? '')) as {
+      expect(started.output()).toContain(`GraphiQL:   ${started.url}`);
+      const body = (await firstTags(started.url, token ?? '')) as {
         data: { repository: { tags: { totalCount: number; nodes: { name: string }[] } } };
       };
       expect(body.data.repository.tags.totalCount).toBe(97);
       expect(body.data.repository.tags.nodes).toHaveLength(2);
     } finally {
-      expect(await stop(started)).toBe(0);
+      expect(await started.stop()).toBe(0);
     }
   });
 
@@ -92,17 +51,17 @@ describe('npm start', () => {
     });
 
     it('starts no sandbox and sends every request to the endpoint', async () => {
-      const started = await startGateway({ SWR_ENDPOINT: upstream.url });
+      const started = await startGatewayProcess({ SWR_ENDPOINT: upstream.url });
       try {
         expect(started.output()).not.toContain('demo token');
         upstream.resetRequests();
-        const body = (await firstTags(started.graphiql, 'sandbox-demo-token')) as {
+        const body = (await firstTags(started.url, 'sandbox-demo-token')) as {
           data: { repository: { tags: { totalCount: number } } };
         };
         expect(body.data.repository.tags.totalCount).toBe(97);
         expect(upstream.requests).toHaveLength(1);
       } finally {
-        expect(await stop(started)).toBe(0);
+        expect(await started.stop()).toBe(0);
       }
     });
   });

@@ -4,12 +4,11 @@
  * flight. They all complete with data, new connections are refused, and the process exits 0
  * well within its 10 s shutdown deadline.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
-import { join } from 'node:path';
 import { DEMO_TOKEN } from '../../src/sandbox/server';
+import { buildGateway, startGatewayProcess } from '../support/process';
 import {
   NGINX_QUERY,
   expectNginxData,
@@ -20,37 +19,9 @@ import {
   type StandIn,
 } from './support';
 
-const ROOT = join(__dirname, '..', '..');
 /** main.ts's SHUTDOWN_DEADLINE_MS. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
 const UPSTREAM_DELAY_MS = 1_000;
-
-interface Started {
-  child: ChildProcess;
-  port: number;
-  output: () => string;
-}
-
-async function startProcess(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const port = /"url":"http:\/\/localhost:(\d+)\/graphql"/.exec(output)?.[1];
-    if (port) return { child, port: Number(port), output: () => output };
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the gateway did not start:\n${output}`);
-    }
-    await sleep(50);
-  }
-}
 
 /** Whether a new TCP connection to the port is refused (ECONNREFUSED). */
 function connectionRefused(port: number): Promise<boolean> {
@@ -69,11 +40,7 @@ function connectionRefused(port: number): Promise<boolean> {
 let standIn: StandIn;
 
 beforeAll(() => {
-  execFileSync(
-    process.execPath,
-    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-    { cwd: ROOT },
-  );
+  buildGateway();
 }, 120_000);
 
 beforeAll(async () => {
@@ -87,7 +54,7 @@ afterAll(async () => {
 
 describe('SIGTERM with requests in flight', () => {
   test('they complete with data, new connections are refused, and the process exits 0', async () => {
-    const started = await startProcess({
+    const started = await startGatewayProcess({
       SWR_ENDPOINT: standIn.url,
       SWR_TIMEOUT_MS: '5000',
     });
@@ -158,7 +125,10 @@ describe('SIGTERM with requests in flight', () => {
   }, 20_000);
 
   test('BUG: after SIGTERM, kept-alive connections are closed as their requests finish, and serve no new request', async () => {
-    const started = await startProcess({ SWR_ENDPOINT: standIn.url, SWR_TIMEOUT_MS: '5000' });
+    const started = await startGatewayProcess({
+      SWR_ENDPOINT: standIn.url,
+      SWR_TIMEOUT_MS: '5000',
+    });
     const exited = once(started.child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
     // One keep-alive connection, as a proxy or a load balancer keeps one.
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });

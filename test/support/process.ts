@@ -1,0 +1,61 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+
+/**
+ * The gateway as a process, as `npm start` runs it: built with tsc, then `node dist/main.js`
+ * with an environment of the test's choosing.
+ */
+
+export const ROOT = join(__dirname, '..', '..');
+
+/** Builds `dist/` (incrementally), as `npm start` does first. */
+export function buildGateway(): void {
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+    { cwd: ROOT },
+  );
+}
+
+export interface GatewayProcess {
+  child: ChildProcess;
+  /** The GraphQL endpoint the process logged, for example http://localhost:41231/graphql. */
+  url: string;
+  port: number;
+  /** Everything it wrote to stdout and stderr so far. */
+  output: () => string;
+  /** Sends a signal and resolves with the exit code. */
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+
+/** Starts `node dist/main.js` on a free loopback port, once it has said where it listens. */
+export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> => {
+    if (child.exitCode !== null) return child.exitCode;
+    const exited = once(child, 'exit');
+    child.kill(signal);
+    const [code] = (await exited) as [number | null];
+    return code;
+  };
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const match = /"url":"(http:\/\/localhost:(\d+)\/graphql)"/.exec(output);
+    if (match?.[1] && match[2]) {
+      return { child, url: match[1], port: Number(match[2]), output: () => output, stop };
+    }
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the gateway did not start:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
