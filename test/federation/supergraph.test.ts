@@ -1,5 +1,4 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type RequestListener } from 'node:http';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { composeServices } from '@theguild/federation-composition';
 import { Kind, parse, print } from 'graphql';
@@ -8,6 +7,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { expectedTags } from '../../src/sandbox/data';
 import { DEMO_TOKEN } from '../../src/sandbox/server';
 import { startHarness, type GraphQLBody, type Harness } from '../support/harness';
+import { listenOnLoopback, type Listening } from '../support/listen';
 
 /**
  * The gateway as an Apollo Federation v2 subgraph: its SDL composes with an independent
@@ -15,28 +15,9 @@ import { startHarness, type GraphQLBody, type Harness } from '../support/harness
  * that starts there and continues into this subgraph, with the caller's token passed on.
  */
 
-interface Listening {
-  url: string;
-  close(): Promise<void>;
-}
-
 async function listen(handler: RequestListener, path: string): Promise<Listening> {
-  const server: Server = createServer(handler);
-  await new Promise<void>((resolve) => {
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}${path}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => {
-          if (error) reject(error);
-          else resolve();
-        });
-      }),
-  };
+  const listening = await listenOnLoopback(createServer(handler));
+  return { ...listening, url: `${listening.url}${path}` };
 }
 
 async function post<T = GraphQLBody>(

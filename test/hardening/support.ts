@@ -13,13 +13,14 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { REDACTED_PATHS } from '../../src/logger';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server';
+import { listenOnLoopback } from '../support/listen';
 
 // ---------------------------------------------------------------------------------------------
 // The stand-in upstream
@@ -201,16 +202,9 @@ export async function startStandIn(): Promise<StandIn> {
       }
     }
   });
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => {
-    server.listen(0, '127.0.0.1', resolve);
-  });
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: listening.url,
     sandbox,
     attempts,
     script(...behaviours) {
@@ -226,12 +220,7 @@ export async function startStandIn(): Promise<StandIn> {
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-      });
+      await listening.close();
       await sandbox.close();
     },
   };

@@ -7,7 +7,6 @@
  * chosen status and body. It is an HTTP server, not a mock of the gateway's modules.
  */
 import { createServer, type ServerResponse, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { startHarness, type GraphQLBody, type Harness } from '../support/harness';
 import { expectedTags, serializeTag } from '../../src/sandbox/data';
 import { DEMO_TOKEN } from '../../src/sandbox/server';
@@ -24,6 +23,7 @@ import {
   type ConnectionArgs,
   type TagsResult,
 } from './support';
+import { listenOnLoopback } from '../support/listen';
 
 const STACK_FRAME = '    at ';
 
@@ -155,40 +155,14 @@ async function startStandIn(): Promise<StandIn> {
       response.end(scenario.body);
     }
   });
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => {
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    tokens,
-    namespaces,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => {
-          resolve();
-        });
-      }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, tokens, namespaces, close };
 }
 
 /** A loopback port with nothing listening on it. */
 async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => {
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => {
-    server.close(() => {
-      resolve();
-    });
-  });
+  const { port, close } = await listenOnLoopback(createServer());
+  await close();
   return port;
 }
 

@@ -7,7 +7,6 @@
  * for a while, so that concurrency becomes observable). The sandbox's own log is the count.
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startHarness, type Harness } from '../support/harness';
 import type { RecordedRequest } from '../../src/sandbox/server';
 import {
@@ -21,6 +20,7 @@ import {
   type Connection,
   type ConnectionArgs,
 } from './support';
+import { listenOnLoopback } from '../support/listen';
 
 interface Relay {
   url: string;
@@ -67,17 +67,9 @@ async function startRelay(): Promise<Relay> {
     if (relay.delayMs > 0) setTimeout(forward, relay.delayMs);
     else forward();
   });
-  await new Promise<void>((resolve) => {
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  relay.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  relay.close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => {
-        resolve();
-      });
-    });
+  const { url, close } = await listenOnLoopback(server);
+  relay.url = url;
+  relay.close = close;
   return relay;
 }
 
