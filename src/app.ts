@@ -12,8 +12,8 @@ import { SwrClient } from './swr/client';
 
 /**
  * The running gateway: the embedded sandbox when no endpoint is configured, the SWR client,
- * the GraphQL server, and the HTTP layer in front of it (request ids, `/metrics`, the access
- * log, closing connections on shutdown). `main.ts` runs one per process; tests start their own.
+ * the GraphQL server, and the HTTP layer in front of it (request ids, body limits, `/metrics`,
+ * the access log, closing connections on shutdown). `main.ts` runs one per process; tests start their own.
  */
 export interface App {
   /** The GraphQL endpoint, for example http://localhost:4000/graphql. */
@@ -24,6 +24,21 @@ export interface App {
   metrics: Metrics;
   /** Refuses new connections, lets requests in flight finish, then closes the upstream pool. */
   close(): Promise<void>;
+}
+
+/** 413, before any of the body is read. */
+function tooLarge(response: ServerResponse, limit: number): void {
+  response.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+  response.end(
+    JSON.stringify({
+      errors: [
+        {
+          message: `The request body is larger than the limit of ${limit} bytes.`,
+          extensions: { code: 'PAYLOAD_TOO_LARGE' },
+        },
+      ],
+    }),
+  );
 }
 
 /** A caller's `X-Request-Id` is kept when it is a plain token; otherwise a new one is made. */
@@ -70,7 +85,6 @@ export async function startApp(config: Config, logger: Logger | false): Promise<
     upstreamConcurrencyPerRequest: config.upstreamConcurrencyPerRequest,
     requestDeadlineMs: config.requestDeadlineMs,
     limits: config.limits,
-    maxRequestBodyBytes: config.maxBodyBytes,
     logger,
     isReady: () => accepting,
     ...(sandbox && {
@@ -113,8 +127,54 @@ export async function startApp(config: Config, logger: Logger | false): Promise<
       response.end(await metrics.registry.metrics());
       return;
     }
+    const length = request.headers['content-length'];
+    if (length !== undefined && Number(length) > config.maxBodyBytes) {
+      tooLarge(response, config.maxBodyBytes);
+      return;
+    }
+    if (length === undefined && request.headers['transfer-encoding'] !== undefined) {
+      await handleChunked(request, response, record);
+      return;
+    }
+    // Node's parser never reads a body past its Content-Length.
     await gateway.handle(request, response, { record });
   };
+  /**
+   * A body without Content-Length (chunked) is read here, up to the limit, and handed to yoga
+   * whole; such bodies are rare, and this keeps the common path free of a byte counter.
+   */
+  const handleChunked = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    record: RequestRecord,
+  ): Promise<void> => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of request as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > config.maxBodyBytes) {
+        tooLarge(response, config.maxBodyBytes);
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    }
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (name !== 'transfer-encoding' && typeof value === 'string') headers.set(name, value);
+    }
+    const answer = await gateway.fetch(
+      new Request(new URL(request.url ?? '/', `http://${request.headers.host ?? 'gateway'}`), {
+        method: request.method ?? 'POST',
+        headers,
+        body: Buffer.concat(chunks),
+      }),
+      { record },
+    );
+    response.writeHead(answer.status, Object.fromEntries(answer.headers));
+    response.end(Buffer.from(await answer.arrayBuffer()));
+  };
+
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
       if (logger)
