@@ -10,20 +10,11 @@ import {
 } from '../src/sandbox/data';
 import type { SandboxRepositorySummary } from '../src/sandbox/repositories';
 import { DEMO_TOKEN, OTHER_TOKEN, startSandbox, type SandboxHandle } from '../src/sandbox/server';
-
-interface Response {
-  status: number;
-  contentType: string | null;
-  contentRange: string | null;
-  text: string;
-  json: unknown;
-}
-
-interface RequestOptions {
-  token?: string | null;
-  contentType?: string | null;
-  method?: string;
-}
+import {
+  callSandbox,
+  type SandboxRequestOptions,
+  type SandboxResponse,
+} from './support/sandbox-client';
 
 let sandbox: SandboxHandle;
 
@@ -35,31 +26,8 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-async function call(
-  path: string,
-  options: RequestOptions = {},
-  base = sandbox.url,
-): Promise<Response> {
-  const headers: Record<string, string> = {};
-  const token = options.token === undefined ? DEMO_TOKEN : options.token;
-  if (token !== null) headers['X-Auth-Token'] = token;
-  const contentType = options.contentType === undefined ? 'application/json' : options.contentType;
-  if (contentType !== null) headers['Content-Type'] = contentType;
-  const res = await fetch(base + path, { method: options.method ?? 'GET', headers });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return {
-    status: res.status,
-    contentType: res.headers.get('content-type'),
-    contentRange: res.headers.get('content-range'),
-    text,
-    json,
-  };
+function call(path: string, options: SandboxRequestOptions = {}, base = sandbox.url) {
+  return callSandbox(base + path, options);
 }
 
 const NO_TOKEN_BODY = [
@@ -419,7 +387,7 @@ describe('GET /v2/manage/namespaces/{namespace}/repos/{repository}', () => {
 describe('DELETE /v2/manage/namespaces/{namespace}/repos/{repository}/tags/{tag}', () => {
   const tagPath = (namespace: string, repository: string, tag: string): string =>
     `/v2/manage/namespaces/${namespace}/repos/${repository}/tags/${encodeURIComponent(tag)}`;
-  const del = (path: string, options: RequestOptions = {}): Promise<Response> =>
+  const del = (path: string, options: SandboxRequestOptions = {}): Promise<SandboxResponse> =>
     call(path, { ...options, method: 'DELETE' });
 
   test('answers 204 without a body; the tag is gone from every list and record', async () => {

@@ -14,8 +14,7 @@ import {
 } from '../src/sandbox/data';
 import { DEMO_TOKEN, OTHER_TOKEN, startSandbox } from '../src/sandbox/server';
 import type { SandboxHandle } from '../src/sandbox/server';
-
-const JSON_CT = 'application/json';
+import { callSandbox, type SandboxRequestOptions } from './support/sandbox-client';
 
 const NO_TOKEN_BODY = [
   {
@@ -58,20 +57,6 @@ const REPOSITORY_NOT_FOUND_BODY = {
   error_msg: 'Tag list not found',
 };
 
-interface Response {
-  status: number;
-  contentType: string | null;
-  contentRange: string | null;
-  text: string;
-  json: unknown;
-}
-
-interface GetOptions {
-  token?: string | null;
-  contentType?: string | null;
-  method?: string;
-}
-
 let sandbox: SandboxHandle;
 
 beforeAll(async () => {
@@ -86,27 +71,8 @@ function tagsPath(namespace: string, repository: string, query = ''): string {
   return `/v2/manage/namespaces/${namespace}/repos/${repository}/tags${query === '' ? '' : '?'}${query}`;
 }
 
-async function get(path: string, options: GetOptions = {}, base = sandbox.url): Promise<Response> {
-  const headers: Record<string, string> = {};
-  const token = options.token === undefined ? DEMO_TOKEN : options.token;
-  if (token !== null) headers['X-Auth-Token'] = token;
-  const contentType = options.contentType === undefined ? JSON_CT : options.contentType;
-  if (contentType !== null) headers['Content-Type'] = contentType;
-  const res = await fetch(base + path, { method: options.method ?? 'GET', headers });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return {
-    status: res.status,
-    contentType: res.headers.get('content-type'),
-    contentRange: res.headers.get('content-range'),
-    text,
-    json,
-  };
+function get(path: string, options: SandboxRequestOptions = {}, base = sandbox.url) {
+  return callSandbox(base + path, options);
 }
 
 function pageBody(tags: readonly SwrTag[]): string {

@@ -2,39 +2,19 @@
  * Helpers shared by the client suites: the sandbox's exact lists in GraphQL terms, a console
  * spy, and cursor probes that ask the gateway over HTTP what a cursor points at.
  */
-import { expectedTags } from '../../src/sandbox/data';
+import type { TagOrder } from '../integration/support';
 import type { Harness } from '../support/harness';
 
-export type TagOrderField = 'UPDATED_AT' | 'NAME';
-export type OrderDirection = 'ASC' | 'DESC';
-
-export interface TagOrder {
-  field: TagOrderField;
-  direction: OrderDirection;
-}
+export {
+  expectedNames,
+  orderLabel,
+  type Direction as OrderDirection,
+  type OrderField as TagOrderField,
+  type TagOrder,
+} from '../integration/support';
 
 export const UPDATED_DESC: TagOrder = { field: 'UPDATED_AT', direction: 'DESC' };
 export const NAME_ASC: TagOrder = { field: 'NAME', direction: 'ASC' };
-
-export function orderLabel(order: TagOrder): string {
-  return `${order.field} ${order.direction}`;
-}
-
-/** The tag names the sandbox lists for a repository, in a GraphQL order. */
-export function expectedNames(
-  namespace: string,
-  repository: string,
-  order: TagOrder,
-  nameContains?: string,
-): string[] {
-  return expectedTags(
-    namespace,
-    repository,
-    order.field === 'NAME' ? 'tag' : 'updated_at',
-    order.direction === 'ASC' ? 'asc' : 'desc',
-    nameContains,
-  ).map((tag) => tag.Tag);
-}
 
 /** Records console.warn and console.error (still printing them) so a test can assert none. */
 export function spyOnConsole(): { messages: () => unknown[][]; restore: () => void } {

@@ -1,0 +1,46 @@
+import { DEMO_TOKEN } from '../../src/sandbox/server';
+
+/** A request straight to the sandbox, as SWR's own clients send it, and what came back. */
+
+export interface SandboxResponse {
+  status: number;
+  contentType: string | null;
+  contentRange: string | null;
+  text: string;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  json: unknown;
+}
+
+export interface SandboxRequestOptions {
+  /** The demo token by default; null sends none. */
+  token?: string | null;
+  /** `application/json` by default; null sends none. */
+  contentType?: string | null;
+  method?: string;
+}
+
+export async function callSandbox(
+  url: string,
+  options: SandboxRequestOptions = {},
+): Promise<SandboxResponse> {
+  const headers: Record<string, string> = {};
+  const token = options.token === undefined ? DEMO_TOKEN : options.token;
+  if (token !== null) headers['X-Auth-Token'] = token;
+  const contentType = options.contentType === undefined ? 'application/json' : options.contentType;
+  if (contentType !== null) headers['Content-Type'] = contentType;
+  const res = await fetch(url, { method: options.method ?? 'GET', headers });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    contentRange: res.headers.get('content-range'),
+    text,
+    json,
+  };
+}
