@@ -12,8 +12,9 @@ import { SwrClient } from './swr/client';
 
 /**
  * The running gateway: the embedded sandbox when no endpoint is configured, the SWR client,
- * the GraphQL server, and the HTTP layer in front of it (request ids, body limits, `/metrics`,
- * the access log, closing connections on shutdown). `main.ts` runs one per process; tests start their own.
+ * the GraphQL server, and the HTTP layer in front of it (request ids, body limits, `/ready`,
+ * `/metrics`, the access log, closing connections on shutdown). `main.ts` runs one per process;
+ * tests start their own.
  */
 export interface App {
   /** The GraphQL endpoint, for example http://localhost:4000/graphql. */
@@ -86,7 +87,6 @@ export async function startApp(config: Config, logger: Logger | false): Promise<
     requestDeadlineMs: config.requestDeadlineMs,
     limits: config.limits,
     logger,
-    isReady: () => accepting,
     ...(sandbox && {
       graphiql: {
         headers: JSON.stringify({ 'X-Auth-Token': DEMO_TOKEN }),
@@ -122,6 +122,13 @@ export async function startApp(config: Config, logger: Logger | false): Promise<
         );
       }
     });
+    if (route === 'ready') {
+      // Ready for traffic: not shutting down, and the circuit to SWR is not open. (Here rather
+      // than yoga's readiness plugin, which matches every request's URL against a URLPattern.)
+      const ready = accepting && upstream.policy.circuit !== 'open';
+      response.writeHead(ready ? 200 : 503, { 'content-length': '0' }).end();
+      return;
+    }
     if (route === 'metrics') {
       response.writeHead(200, { 'content-type': metrics.registry.contentType });
       response.end(await metrics.registry.metrics());

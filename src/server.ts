@@ -4,13 +4,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { getOperationAST, parse, type ExecutionArgs, type GraphQLSchema } from 'graphql';
-import {
-  createYoga,
-  useReadinessCheck,
-  type GraphiQLOptions,
-  type Plugin,
-  type YogaLogger,
-} from 'graphql-yoga';
+import { createYoga, type GraphiQLOptions, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { createContext, type GatewayContext, type RequestRecord } from './context';
 import { DEFAULT_LIMITS, queryLimitPlugins, type QueryLimits } from './limits';
 import { resolvers } from './resolvers';
@@ -32,8 +26,6 @@ export interface GatewayOptions {
   logger?: YogaLogger | boolean;
   /** GraphiQL's initial headers and query (the sandbox fills them in for newcomers). */
   graphiql?: Pick<GraphiQLOptions, 'headers' | 'defaultQuery'>;
-  /** `/ready` answers 503 while this is false (for example while shutting down). */
-  isReady?: () => boolean;
 }
 
 /** What the HTTP layer hands yoga with every request (see `app.ts`). */
@@ -113,10 +105,6 @@ export function createGateway(options: GatewayOptions) {
     plugins: [
       useGraphQlJit(),
       ...queryLimitPlugins(options.limits ?? DEFAULT_LIMITS),
-      useReadinessCheck({
-        endpoint: '/ready',
-        check: () => (options.isReady?.() ?? true) && client.policy.circuit !== 'open',
-      }),
       recordOperationName,
     ],
   });
