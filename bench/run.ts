@@ -8,7 +8,8 @@
  * warm-up then a measured run; the table shows the median of every leg over the rounds.
  *
  * Environment: BENCH_SECONDS (5), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (2),
- * BENCH_CONNECTIONS (32), BENCH_LEGS (all: "abcdefg"), BENCH_RESULTS (bench/results.json).
+ * BENCH_CONNECTIONS (32), BENCH_LEGS (all: "abcdefg"), BENCH_RESULTS (bench/results.json),
+ * BENCH_GATEWAY_NODE_OPTIONS (none: flags for the gateway's node, such as a heap limit).
  * Exit code: 0 when the bench ran, targets missed or not; 1 on an error (a service that did not
  * start, a wrong sample response, errors or wrong bodies under load).
  */
@@ -17,7 +18,14 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { runLoad, type LoadResult, type Target } from './lib/load';
-import { RssSampler, killAllSync, readMemory, stopAll, type Service } from './lib/processes';
+import {
+  RssSampler,
+  killAllSync,
+  readCpuMs,
+  readMemory,
+  stopAll,
+  type Service,
+} from './lib/processes';
 import {
   CheckError,
   DEEP_QUERY,
@@ -54,6 +62,10 @@ const ROUNDS = envInt('BENCH_ROUNDS', 3, 1);
 const WARMUP = envInt('BENCH_WARMUP_SECONDS', 2, 0);
 const CONNECTIONS = envInt('BENCH_CONNECTIONS', 32, 1);
 const RESULTS = process.env.BENCH_RESULTS ?? join(ROOT, 'bench', 'results.json');
+/** Flags for the gateway's node only (NODE_OPTIONS would reach tsc and the load generator too). */
+const GATEWAY_NODE_OPTIONS = (process.env.BENCH_GATEWAY_NODE_OPTIONS ?? '')
+  .split(/\s+/)
+  .filter((flag) => flag !== '');
 
 type LegId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g';
 const ALL_LEGS: readonly LegId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
@@ -86,6 +98,8 @@ interface LegRound extends LoadResult {
   tagsPerQuery: number;
   upstreamErrors: number;
   peakRssBytes: number;
+  /** CPU time of the process serving the leg (all its threads) per response, in ms. */
+  cpuMsPerQuery: number;
 }
 
 interface LegSummary {
@@ -102,6 +116,7 @@ interface LegSummary {
   upstreamRequestsPerQuery: number;
   tagsPerQuery: number;
   peakRssBytes: number;
+  cpuMsPerQuery: number;
 }
 
 function median(values: number[]): number {
@@ -130,6 +145,7 @@ function summarise(id: LegId, rounds: LegRound[]): LegSummary {
     upstreamRequestsPerQuery: median(pick((r) => r.upstreamRequestsPerQuery)),
     tagsPerQuery: median(pick((r) => r.tagsPerQuery)),
     peakRssBytes: Math.max(...pick((r) => r.peakRssBytes)),
+    cpuMsPerQuery: median(pick((r) => r.cpuMsPerQuery)),
   };
 }
 
@@ -264,7 +280,9 @@ async function runLeg(leg: Leg, upstream: Upstream): Promise<LegRound> {
   await settle();
   const sampler = new RssSampler(leg.server.pid);
   const before = await readCounts(upstream);
+  const cpuBefore = readCpuMs(leg.server.pid);
   const result = await runLoad(leg.target, CONNECTIONS, SECONDS);
+  const cpuAfter = readCpuMs(leg.server.pid);
   await settle();
   const after = await readCounts(upstream);
   const peakRssBytes = sampler.stop();
@@ -277,7 +295,39 @@ async function runLeg(leg: Leg, upstream: Upstream): Promise<LegRound> {
     tagsPerQuery: per(after.tags - before.tags),
     upstreamErrors: after.errors - before.errors,
     peakRssBytes,
+    cpuMsPerQuery:
+      cpuBefore === null || cpuAfter === null || result.requests === 0
+        ? NaN
+        : (cpuAfter - cpuBefore) / result.requests,
   };
+}
+
+/**
+ * (b) and (d) again with one connection, so that no query waits behind another: at 32
+ * connections a saturated server's latency is the queue's (connections / throughput), and p50
+ * then compares the legs' costs rather than how long one query takes.
+ */
+interface Unqueued {
+  b: { p50: number; rps: number };
+  d: { p50: number; rps: number };
+  ratio: number;
+}
+
+async function runUnqueued(prepared: Leg[]): Promise<Unqueued | null> {
+  const b = prepared.find((leg) => leg.id === 'b');
+  const d = prepared.find((leg) => leg.id === 'd');
+  if (!b || !d) return null;
+  const measure = async (leg: Leg): Promise<{ p50: number; rps: number }> => {
+    await runLoad(leg.target, 1, 1);
+    const result = await runLoad(leg.target, 1, SECONDS);
+    if (result.errors + result.non2xx + result.mismatches > 0) {
+      throw new CheckError(`(${leg.id}) with one connection: errors or wrong bodies`);
+    }
+    return { p50: result.p50, rps: result.rps };
+  };
+  const unqueuedB = await measure(b);
+  const unqueuedD = await measure(d);
+  return { b: unqueuedB, d: unqueuedD, ratio: unqueuedD.p50 / unqueuedB.p50 };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -385,6 +435,7 @@ function printTable(summaries: LegSummary[]): void {
     'up req/q',
     'tags/q',
     'peak RSS',
+    'CPU ms/q',
     'req/s per round',
   ];
   const rows = summaries.map((s) => [
@@ -396,11 +447,12 @@ function printTable(summaries: LegSummary[]): void {
     s.upstreamRequestsPerQuery.toFixed(2),
     s.tagsPerQuery.toFixed(1),
     `${(s.peakRssBytes / 2 ** 20).toFixed(0)} MB`,
+    s.cpuMsPerQuery.toFixed(3),
     s.rounds.map((r) => r.rps.toFixed(0)).join(' / '),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string =>
-    cells.map((cell, i) => pad(cell, widths[i] ?? 0, i > 0 && i < 8)).join('  ');
+    cells.map((cell, i) => pad(cell, widths[i] ?? 0, i > 0 && i < 9)).join('  ');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
@@ -415,10 +467,11 @@ async function main(): Promise<number> {
   console.log(
     `bench: legs ${legs.join('')}, ${ROUNDS} round(s) of ${WARMUP} s warm-up + ${SECONDS} s per leg, ` +
       `${CONNECTIONS} connections; node ${process.version}, ${cpus().length} CPUs, ` +
-      `load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`,
+      `load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}` +
+      (GATEWAY_NODE_OPTIONS.length > 0 ? `; gateway node ${GATEWAY_NODE_OPTIONS.join(' ')}` : ''),
   );
   const upstream = await startUpstream();
-  const gateway = await startGateway(upstream);
+  const gateway = await startGateway(upstream, GATEWAY_NODE_OPTIONS);
   const bare = legs.includes('a') ? await startBareProxy(upstream) : undefined;
   const apollo = legs.includes('f') ? await startApolloGateway(upstream) : undefined;
   const prepared = await prepareLegs(
@@ -447,6 +500,7 @@ async function main(): Promise<number> {
       );
     }
   }
+  const unqueued = await runUnqueued(prepared);
   const gatewayMemory = readMemory(gateway.service.pid);
   const summaries = legs.map((id) => summarise(id, rounds.get(id) ?? []));
   const byId: Partial<Record<LegId, LegSummary>> = Object.fromEntries(
@@ -463,7 +517,7 @@ async function main(): Promise<number> {
     `\nmedian over ${ROUNDS} round(s); latency over every response; err/non2xx/bad = connection errors / non-2xx / body ≠ the checked sample;`,
   );
   console.log(
-    'up req/q, tags/q = upstream requests and tags served during the run per query sent (in-flight ones included); peak RSS = sampled VmRSS of the process serving the leg\n',
+    'up req/q, tags/q = upstream requests and tags served during the run per query sent (in-flight ones included); peak RSS = sampled VmRSS of the process serving the leg; CPU ms/q = the CPU time of that process (user + system, all threads) per response\n',
   );
   printTable(summaries);
   // The bench itself keeps both CPUs busy; a load before it started means other work.
@@ -481,6 +535,12 @@ async function main(): Promise<number> {
     console.log(
       `upstream alone: ${byId.g.rps.toFixed(0)} req/s, while (b) asked it for ${demand.toFixed(0)} req/s ` +
         `(${((demand / byId.g.rps) * 100).toFixed(0)}% of what it can serve with this load generator)`,
+    );
+  }
+  if (unqueued) {
+    console.log(
+      `one connection (no queueing): p50 (b) ${unqueued.b.p50.toFixed(2)} ms, (d) ${unqueued.d.p50.toFixed(2)} ms, ` +
+        `p50(d)/p50(b) ${unqueued.ratio.toFixed(2)}: the 10 upstream requests of (d) overlap`,
     );
   }
   console.log('\ntargets:');
@@ -510,6 +570,7 @@ async function main(): Promise<number> {
       warmupSeconds: WARMUP,
       connections: CONNECTIONS,
       legs,
+      gatewayNodeOptions: GATEWAY_NODE_OPTIONS,
     },
     machine: {
       node: process.version,
@@ -520,6 +581,7 @@ async function main(): Promise<number> {
     },
     legs: summaries,
     gatewayPeakRssBytes: gatewayPeakRss,
+    unqueued,
     targets: results,
     missed,
     errors: failures.map((s) => s.id),

@@ -1,8 +1,8 @@
 /**
  * Child processes for the bench: free loopback ports, spawning with captured output, waiting
  * until a service answers, stopping (SIGTERM, then SIGKILL after a grace period), and memory
- * sampling from /proc. Every spawned process is tracked, so `stopAll` (also run on exit and on
- * SIGINT/SIGTERM of the bench) leaves nothing behind.
+ * and CPU time from /proc. Every spawned process is tracked, so `stopAll` (also run on exit and
+ * on SIGINT/SIGTERM of the bench) leaves nothing behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -161,6 +161,24 @@ export function readMemory(pid: number): Memory | null {
     return match ? Number(match[1]) * 1024 : 0;
   };
   return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+}
+
+/**
+ * CPU time a process has used so far (user + system, all its threads: GC and libuv included),
+ * in milliseconds, or null once it is gone. /proc counts in USER_HZ ticks, 100 per second on
+ * every Linux ABI.
+ */
+export function readCpuMs(pid: number): number | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // The command name (field 2) may hold spaces; the fields after it are space-separated.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+  return Number.isFinite(ticks) ? ticks * 10 : null;
 }
 
 /** Samples VmRSS of one process every `intervalMs` until stopped; keeps the peak. */
