@@ -4,11 +4,11 @@
  *
  * Processes: the upstream (SWR sandbox + request counter), the gateway (`dist/main.js`), the
  * bare proxy and the Apollo gateway each run in their own process; this process drives the
- * load with autocannon. Legs alternate within each round (a, b, c, d, e, f, g, a, b, …), each a
+ * load with autocannon. Legs alternate within each round (a, b, … h, a, b, …), each a
  * warm-up then a measured run; the table shows the median of every leg over the rounds.
  *
  * Environment: BENCH_SECONDS (5), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (2),
- * BENCH_CONNECTIONS (32), BENCH_LEGS (all: "abcdefg"), BENCH_RESULTS (bench/results.json),
+ * BENCH_CONNECTIONS (32), BENCH_LEGS (all: "abcdefgh"), BENCH_RESULTS (bench/results.json),
  * BENCH_GATEWAY_NODE_OPTIONS (none: flags for the gateway's node, such as a heap limit).
  * Exit code: 0 when the bench ran, targets missed or not; 1 on an error (a service that did not
  * start, a wrong sample response, errors or wrong bodies under load).
@@ -33,9 +33,11 @@ import {
   LAST_QUERY,
   PAGE_QUERY,
   ROOT,
+  TYPENAME_QUERY,
   cursorAt,
   expect,
   graphQLTarget,
+  postQuery,
   readCounts,
   sameData,
   sampleQuery,
@@ -67,8 +69,8 @@ const GATEWAY_NODE_OPTIONS = (process.env.BENCH_GATEWAY_NODE_OPTIONS ?? '')
   .split(/\s+/)
   .filter((flag) => flag !== '');
 
-type LegId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g';
-const ALL_LEGS: readonly LegId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+type LegId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h';
+const ALL_LEGS: readonly LegId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
 const TITLES: Record<LegId, string> = {
   a: 'bare proxy, 20-tag page',
   b: 'gateway, 20-tag page',
@@ -77,12 +79,14 @@ const TITLES: Record<LegId, string> = {
   e: 'gateway, last 20',
   f: 'Apollo + RESTDataSource, 20-tag page',
   g: 'upstream alone, the SWR page of (a)',
+  h: 'gateway, `{ __typename }`',
 };
 
 function selectedLegs(): LegId[] {
   const raw = process.env.BENCH_LEGS ?? ALL_LEGS.join('');
   const legs = ALL_LEGS.filter((leg) => raw.includes(leg));
-  if (legs.length === 0) throw new Error(`BENCH_LEGS selects no leg of "abcdefg": "${raw}"`);
+  if (legs.length === 0)
+    throw new Error(`BENCH_LEGS selects no leg of "${ALL_LEGS.join('')}": "${raw}"`);
   return legs;
 }
 
@@ -261,6 +265,17 @@ async function prepareLegs(
           'not 20 tags',
         );
         prepared.push({ id, server: upstream.service, target: upstreamTarget(upstream, body) });
+        break;
+      }
+      case 'h': {
+        const response = await postQuery(gatewayUrl, TYPENAME_QUERY);
+        const body = await response.text();
+        expect('(h)', response.status === 200 && body.includes('"Query"'), body.slice(0, 200));
+        prepared.push({
+          id,
+          server: gateway,
+          target: graphQLTarget(gatewayUrl, body, TYPENAME_QUERY),
+        });
         break;
       }
     }
@@ -508,7 +523,7 @@ async function main(): Promise<number> {
   );
   const gatewaySampled = Math.max(
     0,
-    ...summaries.filter((s) => 'bcde'.includes(s.id)).map((s) => s.peakRssBytes),
+    ...summaries.filter((s) => 'bcdeh'.includes(s.id)).map((s) => s.peakRssBytes),
   );
   const gatewayPeakRss = Math.max(gatewayMemory?.hwm ?? 0, gatewaySampled);
   const results = checks(summaries, gatewayPeakRss);

@@ -156,6 +156,9 @@ export const FANOUT_QUERY = `{ ${Array.from(
     `r${i}: repository(namespace: "acme", name: "svc-${i}") { tags(first: 5) { ${CONNECTION_FIELDS} } }`,
 ).join(' ')} }`;
 
+/** Leg (h): no field that reaches SWR: what a GraphQL request costs before any resolver. */
+export const TYPENAME_QUERY = '{ __typename }';
+
 /** Leg (e): the last 20 tags of library/app. */
 export const LAST_QUERY = `{ repository(namespace: "library", name: "app") { tags(last: 20) { ${CONNECTION_FIELDS} } } }`;
 
