@@ -4,8 +4,9 @@
  *
  * Processes: the upstream (SWR sandbox + request counter), the gateway (`dist/main.js`), the
  * bare proxy and the Apollo gateway each run in their own process; this process drives the
- * load with autocannon. Legs alternate within each round (a, b, … h, a, b, …), each a
- * warm-up then a measured run; the table shows the median of every leg over the rounds.
+ * load with autocannon. Legs alternate within each round (a, b, … h in the first round, then
+ * shuffled), each a warm-up then a measured run; the table shows the median of every leg over
+ * the rounds.
  *
  * Environment: BENCH_SECONDS (5), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (2),
  * BENCH_CONNECTIONS (32), BENCH_LEGS (all: "abcdefgh"), BENCH_RESULTS (bench/results.json),
@@ -286,6 +287,29 @@ async function prepareLegs(
 // ---------------------------------------------------------------------------------------------
 // Load
 
+/**
+ * The legs in the order of one round: as listed in the first, shuffled (reproducibly) in the
+ * next, so that no leg always runs right after the same other one (after (d), say, whose
+ * garbage the next leg's collector may have to clear).
+ */
+function roundOrder<T>(legs: readonly T[], round: number): T[] {
+  const order = [...legs];
+  if (round === 1) return order;
+  // mulberry32, seeded by the round
+  let seed = round * 0x9e3779b9;
+  const random = (): number => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j] as T, order[i] as T];
+  }
+  return order;
+}
+
 /** Long enough for the requests a stopped run left in flight to reach the upstream. */
 const SETTLE_MS = 300;
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
@@ -505,7 +529,7 @@ async function main(): Promise<number> {
 
   const rounds = new Map<LegId, LegRound[]>(legs.map((id) => [id, []]));
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const leg of prepared) {
+    for (const leg of roundOrder(prepared, round)) {
       const result = await runLeg(leg, upstream);
       rounds.get(leg.id)?.push(result);
       console.log(
