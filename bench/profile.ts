@@ -1,38 +1,54 @@
 /**
- * A CPU profile of the gateway under leg (b): the upstream and the gateway as in the bench, the
- * gateway run as `node --cpu-prof --cpu-prof-dir=$BENCH_PROFILE_DIR dist/main.js`, a warm-up and
- * one load of the 20-tag page, then a graceful stop (the profile is written on exit) and a
- * summary of its self time.
+ * A CPU profile of the gateway under leg (b), or (d) with BENCH_PROFILE_LEG=d: the upstream and
+ * the gateway as in the bench, the gateway run as
+ * `node --cpu-prof --cpu-prof-dir=$BENCH_PROFILE_DIR dist/main.js`, a warm-up and one load of the
+ * leg's query, then a graceful stop (the profile is written on exit) and a summary of its self
+ * time.
  *
  *   node bench/dist/bench/profile.js
  *
  * Environment: BENCH_PROFILE_DIR (/tmp/prof), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2),
- * BENCH_CONNECTIONS (32), BENCH_TOP (15). The profile stays in that directory: never commit it.
+ * BENCH_CONNECTIONS (32), BENCH_TOP (15), BENCH_PROFILE_LEG (b). The profile stays in that directory: never commit it.
  */
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatSummary, readProfile, summarise } from './cpuprofile-summary';
 import { runLoad } from './lib/load';
 import { killAllSync, stopAll, stopService } from './lib/processes';
-import { PAGE_QUERY, graphQLTarget, sampleQuery, startGateway, startUpstream } from './lib/setup';
+import {
+  FANOUT_QUERY,
+  PAGE_QUERY,
+  graphQLTarget,
+  sampleQuery,
+  startGateway,
+  startUpstream,
+} from './lib/setup';
 
 const DIR = process.env.BENCH_PROFILE_DIR ?? '/tmp/prof';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const TOP = Number(process.env.BENCH_TOP ?? 15);
+const LEGS = {
+  b: { title: '(b) gateway, 20-tag page', query: PAGE_QUERY },
+  d: { title: '(d) gateway, 10 repos × first 5', query: FANOUT_QUERY },
+};
+const LEG_ID = process.env.BENCH_PROFILE_LEG ?? 'b';
 
 async function main(): Promise<void> {
+  if (LEG_ID !== 'b' && LEG_ID !== 'd')
+    throw new Error(`BENCH_PROFILE_LEG is b or d, not "${LEG_ID}"`);
+  const leg = LEGS[LEG_ID];
   mkdirSync(DIR, { recursive: true });
   const before = new Set(readdirSync(DIR));
   const upstream = await startUpstream();
   const gateway = await startGateway(upstream, ['--cpu-prof', `--cpu-prof-dir=${DIR}`]);
-  const sample = await sampleQuery('(b) gateway, 20-tag page', gateway.url, PAGE_QUERY);
-  const target = graphQLTarget(gateway.url, sample.body, PAGE_QUERY);
+  const sample = await sampleQuery(leg.title, gateway.url, leg.query);
+  const target = graphQLTarget(gateway.url, sample.body, leg.query);
   if (WARMUP > 0) await runLoad(target, CONNECTIONS, WARMUP);
   const result = await runLoad(target, CONNECTIONS, SECONDS);
   console.log(
-    `(b) under the profiler: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms, ` +
+    `${leg.title} under the profiler: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms, ` +
       `p99 ${result.p99.toFixed(2)} ms, errors ${result.errors}/${result.non2xx}/${result.mismatches}`,
   );
   await stopService(gateway.service);
