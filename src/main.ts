@@ -16,13 +16,14 @@ async function main(): Promise<void> {
   const app = await startApp(config, logger);
 
   if (app.sandbox) {
-    logger.info({ url: app.url, upstream: 'sandbox' }, 'gateway listening on the embedded sandbox');
+    // The banner first: whoever waits for the "listening" line then has the banner too.
     process.stdout.write(
       `\nSWR GraphQL gateway on the embedded SWR sandbox (no SWR_ENDPOINT set)\n` +
         `  GraphiQL:   ${app.url}\n` +
         `  demo token: ${DEMO_TOKEN}   (send it as X-Auth-Token; GraphiQL already does)\n` +
         `  sandbox:    ${app.sandbox.url}   (the SWR API; PUT /sandbox/namespaces/{ns}/repos/{repo}/tags/{tag} pushes a tag)\n\n`,
     );
+    logger.info({ url: app.url, upstream: 'sandbox' }, 'gateway listening on the embedded sandbox');
   } else {
     logger.info({ url: app.url, upstream: config.swrEndpoint }, 'gateway listening');
   }
