@@ -8,7 +8,8 @@
  *   node bench/dist/bench/profile.js
  *
  * Environment: BENCH_PROFILE_DIR (/tmp/prof), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2),
- * BENCH_CONNECTIONS (32), BENCH_TOP (15), BENCH_PROFILE_LEG (b). The profile stays in that directory: never commit it.
+ * BENCH_CONNECTIONS (32), BENCH_TOP (15), BENCH_PROFILE_LEG (b). The profile stays in that
+ * directory: never commit it.
  */
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -579,7 +579,7 @@ async function main(): Promise<number> {
   if (unqueued) {
     console.log(
       `one connection (no queueing): p50 (b) ${unqueued.b.p50.toFixed(2)} ms, (d) ${unqueued.d.p50.toFixed(2)} ms, ` +
-        `p50(d)/p50(b) ${unqueued.ratio.toFixed(2)}: the 10 upstream requests of (d) overlap`,
+        `p50(d)/p50(b) ${unqueued.ratio.toFixed(2)}`,
     );
   }
   console.log('\ntargets:');
