@@ -2,7 +2,8 @@
  * Hardening: the process stops gracefully. The built gateway (`node dist/main.js`) runs over a
  * stand-in upstream that answers after about a second; SIGTERM arrives while requests are in
  * flight. They all complete with data, new connections are refused, and the process exits 0
- * well within its 10 s shutdown deadline.
+ * well within its 10 s shutdown deadline. A request already on its connection when shutdown
+ * begins learns from `/ready` that the gateway no longer takes traffic.
  */
 import { once } from 'node:events';
 import { Agent, request } from 'node:http';
@@ -14,6 +15,7 @@ import {
   expectNginxData,
   graphql,
   sleep,
+  startGateway,
   startStandIn,
   type Answer,
   type StandIn,
@@ -209,3 +211,25 @@ function keptAlive(agent: Agent, port: number, id: string): Promise<KeptAliveAns
     req.end(JSON.stringify({ query: NGINX_QUERY }));
   });
 }
+
+describe('readiness while shutting down', () => {
+  test('a request already on its connection when close() begins gets /ready 503 and Connection: close', async () => {
+    const gateway = await startGateway({ SWR_ENDPOINT: standIn.url });
+    const { port } = new URL(gateway.base);
+    const socket = connect({ host: '127.0.0.1', port: Number(port) });
+    await once(socket, 'connect');
+    let received = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => (received += chunk));
+    const ended = once(socket, 'close');
+    // Headers sent but not finished: the connection is busy, so close() does not drop it.
+    socket.write('GET /ready HTTP/1.1\r\nHost: gateway\r\n');
+    await sleep(50);
+    const closed = gateway.app.close();
+    socket.write('\r\n');
+    await ended;
+    await closed;
+    expect(received).toMatch(/^HTTP\/1\.1 503 /);
+    expect(received.toLowerCase()).toContain('connection: close');
+  });
+});
