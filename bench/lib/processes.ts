@@ -148,14 +148,19 @@ export interface Memory {
   hwm: number;
 }
 
-/** VmRSS and VmHWM of a process, or null once it is gone. */
-export function readMemory(pid: number): Memory | null {
-  let status: string;
+/** A file of `/proc/{pid}/`, or null once the process is gone. */
+function readProc(pid: number, file: string): string | null {
   try {
-    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
   } catch {
     return null;
   }
+}
+
+/** VmRSS and VmHWM of a process, or null once it is gone. */
+export function readMemory(pid: number): Memory | null {
+  const status = readProc(pid, 'status');
+  if (status === null) return null;
   const kb = (field: string): number => {
     const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
     return match ? Number(match[1]) * 1024 : 0;
@@ -169,12 +174,8 @@ export function readMemory(pid: number): Memory | null {
  * every Linux ABI.
  */
 export function readCpuMs(pid: number): number | null {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return null;
-  }
+  const stat = readProc(pid, 'stat');
+  if (stat === null) return null;
   // The command name (field 2) may hold spaces; the fields after it are space-separated.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
