@@ -11,7 +11,12 @@ import {
 import type { SandboxRepositorySummary } from '../src/sandbox/repositories';
 import { DEMO_TOKEN, OTHER_TOKEN, startSandbox, type SandboxHandle } from '../src/sandbox/server';
 import {
+  BAD_TOKEN_BODY,
+  NAMESPACE_NOT_FOUND_BODY,
+  NO_TOKEN_BODY,
+  OFFSET_ERROR_BODY,
   callSandbox,
+  invalidParameters,
   type SandboxRequestOptions,
   type SandboxResponse,
 } from './support/sandbox-client';
@@ -30,25 +35,6 @@ function call(path: string, options: SandboxRequestOptions = {}, base = sandbox.
   return callSandbox(base + path, options);
 }
 
-const NO_TOKEN_BODY = [
-  { errorCode: 'SVCSTG.SWR.4001048', errorMessage: 'Failed to get Token from Context', detail: '' },
-];
-const BAD_TOKEN_BODY = [
-  {
-    errorCode: 'SVCSTG.SWR.4010000',
-    errorMessage: 'Authentication failed: token invalid or expired',
-    detail: '',
-  },
-];
-const OFFSET_ERROR_BODY = {
-  errors: [
-    {
-      errorCode: 'SVCSTG.SWR.4001072',
-      errorMessage: 'Web Bad request error: param offset error',
-      detail: 'Invalid parameter in filter',
-    },
-  ],
-};
 const PAGE_SIZE_BODY = {
   errors: [
     {
@@ -58,28 +44,12 @@ const PAGE_SIZE_BODY = {
     },
   ],
 };
-const NAMESPACE_NOT_FOUND_BODY = {
-  error_code: 'SVCSTG.SWR.4040058',
-  error_msg: 'Organization not found',
-};
 const REPOSITORY_UNKNOWN_BODY = {
   error_code: 'SVCSTG.SWR.4040059',
   error_msg: 'Repository not found',
 };
 const TAG_UNKNOWN_BODY = { error_code: 'SVCSTG.SWR.4040060', error_msg: 'Tag not found' };
 const ROUTE_NOT_FOUND_BODY = { error_code: 'SVCSTG.SWR.4040001', error_msg: 'Resource not found' };
-
-function invalidParameters(detail: string): unknown {
-  return {
-    errors: [
-      {
-        errorCode: 'SVCSTG.SWR.4001025',
-        errorMessage: 'Web Bad request error: invalid parameters',
-        detail,
-      },
-    ],
-  };
-}
 
 /** The list's wire body for these records and the query's total. */
 function listBody(records: readonly SandboxRepositorySummary[], total: number): string {

@@ -14,31 +14,16 @@ import {
 } from '../src/sandbox/data';
 import { DEMO_TOKEN, OTHER_TOKEN, startSandbox } from '../src/sandbox/server';
 import type { SandboxHandle } from '../src/sandbox/server';
-import { callSandbox, type SandboxRequestOptions } from './support/sandbox-client';
+import {
+  BAD_TOKEN_BODY,
+  NAMESPACE_NOT_FOUND_BODY,
+  NO_TOKEN_BODY,
+  OFFSET_ERROR_BODY,
+  callSandbox,
+  invalidParameters,
+  type SandboxRequestOptions,
+} from './support/sandbox-client';
 
-const NO_TOKEN_BODY = [
-  {
-    errorCode: 'SVCSTG.SWR.4001048',
-    errorMessage: 'Failed to get Token from Context',
-    detail: '',
-  },
-];
-const BAD_TOKEN_BODY = [
-  {
-    errorCode: 'SVCSTG.SWR.4010000',
-    errorMessage: 'Authentication failed: token invalid or expired',
-    detail: '',
-  },
-];
-const OFFSET_ERROR_BODY = {
-  errors: [
-    {
-      errorCode: 'SVCSTG.SWR.4001072',
-      errorMessage: 'Web Bad request error: param offset error',
-      detail: 'Invalid parameter in filter',
-    },
-  ],
-};
 const CONTENT_TYPE_BODY = {
   errors: [
     {
@@ -47,10 +32,6 @@ const CONTENT_TYPE_BODY = {
       detail: 'Content-Type must be application/json',
     },
   ],
-};
-const NAMESPACE_NOT_FOUND_BODY = {
-  error_code: 'SVCSTG.SWR.4040058',
-  error_msg: 'Organization not found',
 };
 const REPOSITORY_NOT_FOUND_BODY = {
   error_code: 'SVCSTG.SWR.4041057',
@@ -81,18 +62,6 @@ function pageBody(tags: readonly SwrTag[]): string {
 
 function names(json: unknown): string[] {
   return (json as { Tag: string }[]).map((t) => t.Tag);
-}
-
-function invalidParameters(detail: string): unknown {
-  return {
-    errors: [
-      {
-        errorCode: 'SVCSTG.SWR.4001025',
-        errorMessage: 'Web Bad request error: invalid parameters',
-        detail,
-      },
-    ],
-  };
 }
 
 const ORDER = 'order_column=tag&order_type=asc';

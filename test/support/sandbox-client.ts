@@ -44,3 +44,43 @@ export async function callSandbox(
     json,
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// SWR's error bodies, written out as SWR.md documents them (not taken from the sandbox's code)
+
+export const NO_TOKEN_BODY = [
+  { errorCode: 'SVCSTG.SWR.4001048', errorMessage: 'Failed to get Token from Context', detail: '' },
+];
+export const BAD_TOKEN_BODY = [
+  {
+    errorCode: 'SVCSTG.SWR.4010000',
+    errorMessage: 'Authentication failed: token invalid or expired',
+    detail: '',
+  },
+];
+export const OFFSET_ERROR_BODY = {
+  errors: [
+    {
+      errorCode: 'SVCSTG.SWR.4001072',
+      errorMessage: 'Web Bad request error: param offset error',
+      detail: 'Invalid parameter in filter',
+    },
+  ],
+};
+export const NAMESPACE_NOT_FOUND_BODY = {
+  error_code: 'SVCSTG.SWR.4040058',
+  error_msg: 'Organization not found',
+};
+
+/** The body of a 400 for invalid parameters, with its detail. */
+export function invalidParameters(detail: string): unknown {
+  return {
+    errors: [
+      {
+        errorCode: 'SVCSTG.SWR.4001025',
+        errorMessage: 'Web Bad request error: invalid parameters',
+        detail,
+      },
+    ],
+  };
+}
