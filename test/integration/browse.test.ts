@@ -16,6 +16,8 @@ import {
   expectedNames,
   onlyError,
   upstreamOf,
+  walkBackward,
+  walkForward,
   type Connection,
   type Direction,
 } from './support';
@@ -206,20 +208,9 @@ describe('walking repositories', () => {
     'forward with first:$size over $namespace in $order.field $order.direction yields the exact list',
     async ({ namespace, order, size }) => {
       const all = expectedRepositoryNames(namespace, order);
-      const names: string[] = [];
-      let after: string | null = null;
-      for (let pages = 0; ; pages++) {
-        expect(pages).toBeLessThanOrEqual(Math.ceil(all.length / size));
-        const page: Connection = await fetchRepositories(h, namespace, {
-          first: size,
-          after,
-          orderBy: order,
-        });
-        expectPageAt(page, all, names.length, Math.min(size, all.length - names.length));
-        names.push(...page.edges.map((edge) => edge.node.name));
-        if (!page.pageInfo.hasNextPage) break;
-        after = page.pageInfo.endCursor;
-      }
+      const names = await walkForward(all, size, (args) =>
+        fetchRepositories(h, namespace, { ...args, orderBy: order }),
+      );
       expect(names).toEqual(all);
     },
   );
@@ -228,24 +219,10 @@ describe('walking repositories', () => {
     'backward with last:$size over $namespace in $order.field $order.direction yields the exact list',
     async ({ namespace, order, size }) => {
       const all = expectedRepositoryNames(namespace, order);
-      const pages: string[][] = [];
-      let before: string | null = null;
-      let end = all.length;
-      for (let count = 0; ; count++) {
-        expect(count).toBeLessThanOrEqual(Math.ceil(all.length / size));
-        const page: Connection = await fetchRepositories(h, namespace, {
-          last: size,
-          before,
-          orderBy: order,
-        });
-        const start = Math.max(0, end - size);
-        expectPageAt(page, all, start, end - start);
-        pages.push(page.edges.map((edge) => edge.node.name));
-        if (!page.pageInfo.hasPreviousPage) break;
-        before = page.pageInfo.startCursor;
-        end = start;
-      }
-      expect(pages.reverse().flat()).toEqual(all);
+      const names = await walkBackward(all, size, (args) =>
+        fetchRepositories(h, namespace, { ...args, orderBy: order }),
+      );
+      expect(names).toEqual(all);
     },
   );
 

@@ -177,6 +177,60 @@ export function expectPageAt(
   }
 }
 
+/** Fetches one page of a list, given the paging arguments of that page. */
+export type PageFetch = (
+  args: { first: number; after: string | null } | { last: number; before: string | null },
+) => Promise<Connection>;
+
+/**
+ * Pages forward through a list with `first: size`, checking every page against its place in
+ * `all`; the names in the order read.
+ */
+export async function walkForward(
+  all: readonly string[],
+  size: number,
+  fetch: PageFetch,
+): Promise<string[]> {
+  const names: string[] = [];
+  let after: string | null = null;
+  for (let pages = 0; ; pages++) {
+    expect(pages).toBeLessThanOrEqual(Math.ceil(all.length / size));
+    const page = await fetch({ first: size, after });
+    expectPageAt(page, all, names.length, Math.min(size, all.length - names.length));
+    names.push(...page.edges.map((edge) => edge.node.name));
+    if (!page.pageInfo.hasNextPage) break;
+    after = page.pageInfo.endCursor;
+    expect(after).not.toBeNull();
+  }
+  return names;
+}
+
+/**
+ * Pages backward through a list with `last: size` from its end, checking every page against its
+ * place in `all`; the names in list order.
+ */
+export async function walkBackward(
+  all: readonly string[],
+  size: number,
+  fetch: PageFetch,
+): Promise<string[]> {
+  const pages: string[][] = [];
+  let before: string | null = null;
+  let end = all.length;
+  for (let count = 0; ; count++) {
+    expect(count).toBeLessThanOrEqual(Math.ceil(all.length / size));
+    const page = await fetch({ last: size, before });
+    const start = Math.max(0, end - size);
+    expectPageAt(page, all, start, end - start);
+    pages.push(page.edges.map((edge) => edge.node.name));
+    if (!page.pageInfo.hasPreviousPage) break;
+    before = page.pageInfo.startCursor;
+    expect(before).not.toBeNull();
+    end = start;
+  }
+  return pages.reverse().flat();
+}
+
 /** The cursor of every edge of a list of at most 100 tags, by offset. */
 export async function allCursors(
   h: Harness,

@@ -11,6 +11,8 @@ import {
   expectPageAt,
   expectedNames,
   fetchPage,
+  walkBackward,
+  walkForward,
   type Connection,
   type TagOrder,
 } from './support';
@@ -39,60 +41,32 @@ const CASES = WALKED.flatMap(({ repository, sizes }) =>
   ORDERS.flatMap((order) => sizes.map((size) => ({ repository, order, size }))),
 );
 
-async function walkForward(
+function walkTags(
   repository: string,
   order: TagOrder,
   size: number,
   nameContains?: string,
 ): Promise<string[]> {
-  const all = expectedNames('library', repository, order, nameContains);
-  const names: string[] = [];
-  let after: string | null = null;
-  for (let pages = 0; ; pages++) {
-    expect(pages).toBeLessThanOrEqual(Math.ceil(all.length / size));
-    const page: Connection = await fetchPage(h, 'library', repository, {
-      first: size,
-      after,
+  return walkForward(expectedNames('library', repository, order, nameContains), size, (args) =>
+    fetchPage(h, 'library', repository, {
+      ...args,
       orderBy: order,
       ...(nameContains === undefined ? {} : { nameContains }),
-    });
-    expectPageAt(page, all, names.length, Math.min(size, all.length - names.length));
-    names.push(...page.edges.map((edge) => edge.node.name));
-    if (!page.pageInfo.hasNextPage) break;
-    after = page.pageInfo.endCursor;
-    expect(after).not.toBeNull();
-  }
-  return names;
+    }),
+  );
 }
 
-async function walkBackward(repository: string, order: TagOrder, size: number): Promise<string[]> {
-  const all = expectedNames('library', repository, order);
-  const pages: string[][] = [];
-  let before: string | null = null;
-  let end = all.length;
-  for (let count = 0; ; count++) {
-    expect(count).toBeLessThanOrEqual(Math.ceil(all.length / size));
-    const page: Connection = await fetchPage(h, 'library', repository, {
-      last: size,
-      before,
-      orderBy: order,
-    });
-    const start = Math.max(0, end - size);
-    expectPageAt(page, all, start, end - start);
-    pages.push(page.edges.map((edge) => edge.node.name));
-    if (!page.pageInfo.hasPreviousPage) break;
-    before = page.pageInfo.startCursor;
-    expect(before).not.toBeNull();
-    end = start;
-  }
-  return pages.reverse().flat();
+function walkTagsBackward(repository: string, order: TagOrder, size: number): Promise<string[]> {
+  return walkBackward(expectedNames('library', repository, order), size, (args) =>
+    fetchPage(h, 'library', repository, { ...args, orderBy: order }),
+  );
 }
 
 describe('walking a whole list', () => {
   test.each(CASES)(
     'forward with first:$size over library/$repository in $order.field $order.direction yields the exact list',
     async ({ repository, order, size }) => {
-      const names = await walkForward(repository, order, size);
+      const names = await walkTags(repository, order, size);
       expect(names).toEqual(expectedNames('library', repository, order));
     },
   );
@@ -100,7 +74,7 @@ describe('walking a whole list', () => {
   test.each(CASES)(
     'backward with last:$size over library/$repository in $order.field $order.direction yields the exact list',
     async ({ repository, order, size }) => {
-      const names = await walkBackward(repository, order, size);
+      const names = await walkTagsBackward(repository, order, size);
       expect(names).toEqual(expectedNames('library', repository, order));
     },
   );
@@ -305,7 +279,7 @@ describe('nameContains', () => {
         expect(expected.length).toBeGreaterThan(0);
         expect(expected.length).toBeLessThan(expectedNames('library', repository).length);
         expect(expected.every((name) => name.includes(fragment))).toBe(true);
-        const names = await walkForward(repository, order, size, fragment);
+        const names = await walkTags(repository, order, size, fragment);
         expect(names).toEqual(expected);
       }
     },
