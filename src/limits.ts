@@ -4,12 +4,15 @@ import {
   Kind,
   getNamedType,
   getVariableValues,
+  isAbstractType,
   isCompositeType,
   valueFromAST,
   type DocumentNode,
   type ExecutionArgs,
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
+  type GraphQLField,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -17,6 +20,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { PAGE_LIMITS } from './resolvers/connection';
+import { namespaceFields, repositoryDetailFields } from './resolvers/registry';
 
 /**
  * Query limits, checked before execution so that an expensive query costs SWR nothing:
@@ -25,10 +29,12 @@ import { PAGE_LIMITS } from './resolvers/connection';
  *
  * Cost model: a field that reads SWR costs one request (a tag or repository list two, as `last`
  * without `before` needs two), multiplied by how many times it can run — the page sizes of the
- * connections around it (`first` or `last`, else the default 20). Nodes: the tags and
- * repositories a query can return, summed the same way. Both are worst cases: loaders often need
- * fewer requests. Not counted: a repository's details (scalar fields, one request per repository
- * at most, none for a repository from a list), and `namespaces` counts as one organization.
+ * connections around it (`first` or `last`, else the default 20), and for `_entities` the
+ * representations of each type. A repository's or an organization's details (its scalar fields
+ * beyond the names) cost one request per object they can belong to, unless a list brought them
+ * along; the tags of one connection share their repository. Nodes: the tags and repositories a
+ * query can return, summed the same way. Both are worst cases: loaders often need fewer
+ * requests. `namespaces` counts as one organization.
  */
 
 export interface QueryLimits {
@@ -68,6 +74,28 @@ const UPSTREAM_FIELDS: Record<string, number> = {
 /** Connection fields, whose children run once per edge. */
 const CONNECTION_FIELDS = new Set(['Repository.tags', 'Namespace.repositories']);
 
+/** Fields read from an object's details, which take one request per object (see registry.ts). */
+const DETAIL_FIELDS: Record<string, ReadonlySet<string>> = {
+  Repository: new Set(Object.keys(repositoryDetailFields)),
+  Namespace: new Set(Object.keys(namespaceFields)),
+};
+
+/** What a reference to each entity type costs to resolve (a tag is looked up by its name). */
+const REFERENCE_COST: Record<string, number> = { Tag: 1 };
+
+/**
+ * Fields whose objects are other repositories or organizations than their parent's, by what
+ * their details cost: `listed` when the list that returned them brought their details along.
+ */
+const NEW_OBJECTS: Record<string, 'listed' | 'unlisted'> = {
+  'Query.repository': 'unlisted',
+  'Query.namespace': 'listed', // reading the organization brings its details
+  'Query.namespaces': 'listed',
+  'Query.node': 'unlisted',
+  'Namespace.repositories': 'listed',
+  'Mutation.deleteTag': 'unlisted', // the change makes the request forget the repository
+};
+
 export interface QueryCost {
   upstreamRequests: number;
   nodes: number;
@@ -81,6 +109,32 @@ function pageSize(args: Record<string, unknown>): number {
   return Math.max(0, Math.min(first ?? Infinity, last ?? Infinity, PAGE_LIMITS.maxPageSize));
 }
 
+/** How many of `_entities`' representations name each type. */
+function representationCounts(representations: unknown): Map<string, number> {
+  const counts = new Map<string, number>();
+  if (!Array.isArray(representations)) return counts;
+  for (const representation of representations as unknown[]) {
+    const typename = (representation as { __typename?: unknown } | null)?.__typename;
+    if (typeof typename === 'string') counts.set(typename, (counts.get(typename) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** The objects one selection set runs on. */
+interface Level {
+  parent: GraphQLCompositeType;
+  /** How many times the selection set can run. */
+  multiplier: number;
+  /** How many distinct repositories (or organizations) those objects can be. */
+  distinct: number;
+  /** Whether their details came with them, so that reading them costs nothing more. */
+  detailsKnown: boolean;
+  /** Whether this level's details were counted already (shared with its fragments). */
+  detailsCounted: { value: boolean };
+  /** For the selections of `_entities`: how many representations name each type. */
+  entities?: Map<string, number>;
+}
+
 /** The cost of one operation with its variables, by walking its selections. */
 export function operationCost(
   schema: GraphQLSchema,
@@ -91,50 +145,108 @@ export function operationCost(
   const cost: QueryCost = { upstreamRequests: 0, nodes: 0 };
   const visiting = new Set<string>();
 
-  const walk = (
-    selectionSet: SelectionSetNode,
-    parent: GraphQLCompositeType,
-    multiplier: number,
-  ): void => {
+  const argumentsOf = (
+    selection: FieldNode,
+    field: GraphQLField<unknown, unknown>,
+  ): Record<string, unknown> => {
+    const args: Record<string, unknown> = {};
+    for (const argument of selection.arguments ?? []) {
+      const definition = field.args.find((arg) => arg.name === argument.name.value);
+      if (definition) {
+        args[definition.name] = valueFromAST(argument.value, definition.type, variables);
+      }
+    }
+    return args;
+  };
+
+  /** The level of a fragment on `type`: under `_entities`, the representations of that type. */
+  const fragmentLevel = (level: Level, type: GraphQLCompositeType): Level => {
+    if (!level.entities) return { ...level, parent: type };
+    const names = isAbstractType(type)
+      ? schema.getPossibleTypes(type).map((possible) => possible.name)
+      : [type.name];
+    const count = names.reduce((sum, name) => sum + (level.entities?.get(name) ?? 0), 0);
+    const multiplier = level.multiplier * count;
+    return {
+      parent: type,
+      multiplier,
+      distinct: multiplier,
+      detailsKnown: false,
+      detailsCounted: { value: false },
+    };
+  };
+
+  const walk = (selectionSet: SelectionSetNode, level: Level): void => {
+    const { parent, multiplier } = level;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const fragment = fragments[selection.name.value];
         if (!fragment || visiting.has(fragment.name.value)) continue;
         visiting.add(fragment.name.value);
         const type = schema.getType(fragment.typeCondition.name.value);
-        if (type && isCompositeType(type)) walk(fragment.selectionSet, type, multiplier);
+        if (type && isCompositeType(type)) walk(fragment.selectionSet, fragmentLevel(level, type));
         visiting.delete(fragment.name.value);
         continue;
       }
       if (selection.kind === Kind.INLINE_FRAGMENT) {
         const name = selection.typeCondition?.name.value;
         const type = name === undefined ? parent : schema.getType(name);
-        if (type && isCompositeType(type)) walk(selection.selectionSet, type, multiplier);
+        if (type && isCompositeType(type)) walk(selection.selectionSet, fragmentLevel(level, type));
         continue;
       }
-      if (!('getFields' in parent) || !selection.selectionSet) continue;
+      if (!('getFields' in parent)) continue;
       const field = parent.getFields()[selection.name.value];
       if (!field) continue;
+      if (
+        DETAIL_FIELDS[parent.name]?.has(field.name) &&
+        !level.detailsKnown &&
+        !level.detailsCounted.value
+      ) {
+        level.detailsCounted.value = true;
+        cost.upstreamRequests += level.distinct;
+      }
+      if (!selection.selectionSet) continue;
+      const type = getNamedType(field.type);
+      if (!isCompositeType(type)) continue;
       const coordinate = `${parent.name}.${field.name}`;
       cost.upstreamRequests += (UPSTREAM_FIELDS[coordinate] ?? 0) * multiplier;
-      let childMultiplier = multiplier;
+      const child: Level = {
+        parent: type,
+        multiplier,
+        distinct: level.distinct,
+        detailsKnown: level.detailsKnown,
+        detailsCounted: { value: false },
+      };
       if (CONNECTION_FIELDS.has(coordinate)) {
-        const args: Record<string, unknown> = {};
-        for (const argument of selection.arguments ?? []) {
-          const definition = field.args.find((arg) => arg.name === argument.name.value);
-          if (definition)
-            args[definition.name] = valueFromAST(argument.value, definition.type, variables);
-        }
-        childMultiplier = multiplier * pageSize(args);
-        cost.nodes += childMultiplier;
+        child.multiplier = multiplier * pageSize(argumentsOf(selection, field));
+        cost.nodes += child.multiplier;
       }
-      const type = getNamedType(field.type);
-      if (isCompositeType(type)) walk(selection.selectionSet, type, childMultiplier);
+      const objects = NEW_OBJECTS[coordinate];
+      if (objects) {
+        child.distinct = child.multiplier;
+        child.detailsKnown = objects === 'listed';
+      }
+      if (coordinate === 'Query._entities') {
+        const entities = representationCounts(argumentsOf(selection, field).representations);
+        for (const [name, count] of entities) {
+          cost.upstreamRequests += (REFERENCE_COST[name] ?? 0) * count * multiplier;
+        }
+        child.entities = entities;
+      }
+      walk(selection.selectionSet, child);
     }
   };
 
   const root = schema.getRootType(operation.operation);
-  if (root) walk(operation.selectionSet, root, 1);
+  if (root) {
+    walk(operation.selectionSet, {
+      parent: root,
+      multiplier: 1,
+      distinct: 1,
+      detailsKnown: false,
+      detailsCounted: { value: false },
+    });
+  }
   return cost;
 }
 

@@ -102,6 +102,78 @@ describe('the cost model', () => {
     expect(onlyError(answer).extensions?.code).toBe('QUERY_TOO_EXPENSIVE');
   });
 
+  test('_entities is costed per representation: 200 repositories × details and tags', async () => {
+    const representations = Array.from({ length: 200 }, (_, i) => ({
+      __typename: 'Repository',
+      namespace: 'library',
+      name: `repository-${i}`,
+    }));
+    const query = `query Entities($r: [_Any!]!) { _entities(representations: $r) {
+      ... on Repository { description tags(first: 5) { totalCount } }
+    } }`;
+    const answer = await refusedWithoutUpstream(() =>
+      graphql(gateway.url, query, DEMO_TOKEN, { variables: { r: representations } }),
+    );
+    expect(onlyError(answer).extensions?.code).toBe('QUERY_TOO_EXPENSIVE');
+    // 200 detail requests, 200 × 2 for the tag lists; 200 × 5 tags.
+    expect(onlyError(answer).extensions?.cost).toEqual({ upstreamRequests: 600, nodes: 1000 });
+  });
+
+  test('_entities: each tag representation is a lookup, counted even with no field that reads SWR', async () => {
+    const representations = Array.from({ length: 51 }, (_, i) => ({
+      __typename: 'Tag',
+      id: `tag-${i}`,
+    }));
+    const query = `query Tags($r: [_Any!]!) { _entities(representations: $r) { __typename } }`;
+    const answer = await refusedWithoutUpstream(() =>
+      graphql(gateway.url, query, DEMO_TOKEN, { variables: { r: representations } }),
+    );
+    expect(onlyError(answer).extensions?.cost).toEqual({ upstreamRequests: 51, nodes: 0 });
+  });
+
+  test("_entities: an organization's details cost one request per representation", async () => {
+    const representations = Array.from({ length: 51 }, (_, i) => ({
+      __typename: 'Namespace',
+      name: `team${i}`,
+    }));
+    const query = `query Orgs($r: [_Any!]!) { _entities(representations: $r) {
+      ... on Namespace { name creatorName permission }
+    } }`;
+    const answer = await refusedWithoutUpstream(() =>
+      graphql(gateway.url, query, DEMO_TOKEN, { variables: { r: representations } }),
+    );
+    expect(onlyError(answer).extensions?.cost).toEqual({ upstreamRequests: 51, nodes: 0 });
+  });
+
+  test("a repository's details cost one request per repository that is not from a list", async () => {
+    const fields = Array.from(
+      { length: 26 },
+      (_, i) =>
+        `r${i}: repository(namespace: "library", name: "r${i}") { description tags(first: 1) { totalCount } }`,
+    ).join('\n');
+    const answer = await refusedWithoutUpstream(() =>
+      graphql(gateway.url, `query Details { ${fields} }`, DEMO_TOKEN),
+    );
+    expect(onlyError(answer).extensions?.cost).toEqual({ upstreamRequests: 78, nodes: 26 });
+  });
+
+  test("the tags of one connection share their repository's details: one request, served", async () => {
+    const query = `{ ${NGINX} { description tags(first: 100) { nodes { name repository { description tagCount } } } } }`;
+    const answer = await graphql(gateway.url, query, DEMO_TOKEN);
+    const body = json(answer);
+    expect(body.errors).toBeUndefined();
+    const repository = body.data?.repository as {
+      description: string;
+      tags: { nodes: { repository: { description: string; tagCount: number } }[] };
+    };
+    expect(repository.tags.nodes).toHaveLength(97);
+    expect(new Set(repository.tags.nodes.map((node) => node.repository.tagCount))).toEqual(
+      new Set([97]),
+    );
+    // One details request and one page: the loaders share both among the 97 tags.
+    expect(standIn.attempts).toHaveLength(2);
+  });
+
   test('a query just within the budget is served', async () => {
     // 25 aliases × 2 requests = 50, the limit itself; the loader needs one request for all.
     const fields = Array.from({ length: 25 }, (_, i) => `a${i}: tags(first: 2) { totalCount }`);
