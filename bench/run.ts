@@ -4,12 +4,12 @@
  *
  * Processes: the upstream (SWR sandbox + request counter), the gateway (`dist/main.js`), the
  * bare proxy and the Apollo gateway each run in their own process; this process drives the
- * load with autocannon. Legs alternate within each round (a, b, … h in the first round, then
+ * load with autocannon. Legs alternate within each round (a, b, … i in the first round, then
  * shuffled), each a warm-up then a measured run; the table shows the median of every leg over
  * the rounds.
  *
  * Environment: BENCH_SECONDS (5), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (2),
- * BENCH_CONNECTIONS (32), BENCH_LEGS (all: "abcdefgh"), BENCH_RESULTS (bench/results.json),
+ * BENCH_CONNECTIONS (32), BENCH_LEGS (all: "abcdefghi"), BENCH_RESULTS (bench/results.json),
  * BENCH_GATEWAY_NODE_OPTIONS (none: flags for the gateway's node, such as a heap limit).
  * Exit code: 0 when the bench ran, targets missed or not; 1 on an error (a service that did not
  * start, a wrong sample response, errors or wrong bodies under load).
@@ -28,6 +28,7 @@ import {
   type Service,
 } from './lib/processes';
 import {
+  COUNT_QUERY,
   CheckError,
   DEEP_QUERY,
   FANOUT_QUERY,
@@ -70,8 +71,8 @@ const GATEWAY_NODE_OPTIONS = (process.env.BENCH_GATEWAY_NODE_OPTIONS ?? '')
   .split(/\s+/)
   .filter((flag) => flag !== '');
 
-type LegId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h';
-const ALL_LEGS: readonly LegId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+type LegId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h' | 'i';
+const ALL_LEGS: readonly LegId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
 const TITLES: Record<LegId, string> = {
   a: 'bare proxy, 20-tag page',
   b: 'gateway, 20-tag page',
@@ -81,6 +82,7 @@ const TITLES: Record<LegId, string> = {
   f: 'Apollo + RESTDataSource, 20-tag page',
   g: 'upstream alone, the SWR page of (a)',
   h: 'gateway, `{ __typename }`',
+  i: 'gateway, `totalCount` of (b)',
 };
 
 function selectedLegs(): LegId[] {
@@ -276,6 +278,21 @@ async function prepareLegs(
           id,
           server: gateway,
           target: graphQLTarget(gatewayUrl, body, TYPENAME_QUERY),
+        });
+        break;
+      }
+      case 'i': {
+        const response = await postQuery(gatewayUrl, COUNT_QUERY);
+        const body = await response.text();
+        expect(
+          '(i)',
+          response.status === 200 && body.includes('"totalCount":2500'),
+          body.slice(0, 200),
+        );
+        prepared.push({
+          id,
+          server: gateway,
+          target: graphQLTarget(gatewayUrl, body, COUNT_QUERY),
         });
         break;
       }
@@ -547,7 +564,7 @@ async function main(): Promise<number> {
   );
   const gatewaySampled = Math.max(
     0,
-    ...summaries.filter((s) => 'bcdeh'.includes(s.id)).map((s) => s.peakRssBytes),
+    ...summaries.filter((s) => 'bcdehi'.includes(s.id)).map((s) => s.peakRssBytes),
   );
   const gatewayPeakRss = Math.max(gatewayMemory?.hwm ?? 0, gatewaySampled);
   const results = checks(summaries, gatewayPeakRss);
@@ -574,6 +591,16 @@ async function main(): Promise<number> {
     console.log(
       `upstream alone: ${byId.g.rps.toFixed(0)} req/s, while (b) asked it for ${demand.toFixed(0)} req/s ` +
         `(${((demand / byId.g.rps) * 100).toFixed(0)}% of what it can serve with this load generator)`,
+    );
+  }
+  if (byId.a && byId.b && byId.h && byId.i) {
+    const { a, b, h, i } = byId;
+    const ms = (value: number): string => `${value.toFixed(3)} ms`;
+    console.log(
+      `gateway CPU per query of (b), in steps: (h) ${ms(h.cpuMsPerQuery)} before any resolver, ` +
+        `+ ${ms(i.cpuMsPerQuery - h.cpuMsPerQuery)} for the upstream request and the connection (i), ` +
+        `+ ${ms(b.cpuMsPerQuery - i.cpuMsPerQuery)} for 20 edges = ${ms(b.cpuMsPerQuery)}; ` +
+        `the bare proxy (a) spends ${ms(a.cpuMsPerQuery)} on all of it`,
     );
   }
   if (unqueued) {

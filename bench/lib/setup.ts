@@ -159,6 +159,10 @@ export const FANOUT_QUERY = `{ ${Array.from(
 /** Leg (h): no field that reaches SWR: what a GraphQL request costs before any resolver. */
 export const TYPENAME_QUERY = '{ __typename }';
 
+/** Leg (i): the upstream request of (b) and its connection, without a single edge. */
+export const COUNT_QUERY =
+  '{ repository(namespace: "library", name: "app") { tags(first: 20) { totalCount } } }';
+
 /** Leg (e): the last 20 tags of library/app. */
 export const LAST_QUERY = `{ repository(namespace: "library", name: "app") { tags(last: 20) { ${CONNECTION_FIELDS} } } }`;
 
