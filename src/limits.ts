@@ -44,7 +44,7 @@ export interface QueryLimits {
   maxDirectives: number;
   /** The most SWR requests one query may need. */
   maxUpstreamRequests: number;
-  /** The most tags one query may return. */
+  /** The most tags and repositories one query may return. */
   maxNodes: number;
   /** Hide "Did you mean …?" suggestions, which reveal the schema. */
   blockFieldSuggestions: boolean;
@@ -80,21 +80,22 @@ const DETAIL_FIELDS: Record<string, ReadonlySet<string>> = {
   Namespace: new Set(Object.keys(namespaceFields)),
 };
 
-/** What a reference to each entity type costs to resolve (a tag is looked up by its name). */
-const REFERENCE_COST: Record<string, number> = { Tag: 1 };
+/** What resolving a reference to an entity type costs (a tag is looked up by its name). */
+const REFERENCE_COST = new Map([['Tag', 1]]);
 
 /**
- * Fields whose objects are other repositories or organizations than their parent's, by what
- * their details cost: `listed` when the list that returned them brought their details along.
+ * Fields below which the repositories and organizations are new ones rather than their parent's,
+ * each with whether their details come along: from a list, or an organization read whole.
  */
-const NEW_OBJECTS: Record<string, 'listed' | 'unlisted'> = {
-  'Query.repository': 'unlisted',
-  'Query.namespace': 'listed', // reading the organization brings its details
-  'Query.namespaces': 'listed',
-  'Query.node': 'unlisted',
-  'Namespace.repositories': 'listed',
-  'Mutation.deleteTag': 'unlisted', // the change makes the request forget the repository
-};
+const NEW_OBJECTS = new Map([
+  ['Query.repository', { detailsLoaded: false }],
+  ['Query.namespace', { detailsLoaded: true }],
+  ['Query.namespaces', { detailsLoaded: true }],
+  ['Query.node', { detailsLoaded: false }],
+  ['Namespace.repositories', { detailsLoaded: true }],
+  // The change makes the request's loaders forget the repository.
+  ['Mutation.deleteTag', { detailsLoaded: false }],
+]);
 
 export interface QueryCost {
   upstreamRequests: number;
@@ -109,13 +110,23 @@ function pageSize(args: Record<string, unknown>): number {
   return Math.max(0, Math.min(first ?? Infinity, last ?? Infinity, PAGE_LIMITS.maxPageSize));
 }
 
-/** How many of `_entities`' representations name each type. */
-function representationCounts(representations: unknown): Map<string, number> {
+/**
+ * How many of `_entities`' representations can resolve to each object type: one of an
+ * interface (`Node`) counts for each of its object types. A name that is no type of the schema
+ * counts for none: resolving it fails before any request.
+ */
+function representationCounts(
+  schema: GraphQLSchema,
+  representations: unknown,
+): Map<string, number> {
   const counts = new Map<string, number>();
   if (!Array.isArray(representations)) return counts;
   for (const representation of representations as unknown[]) {
     const typename = (representation as { __typename?: unknown } | null)?.__typename;
-    if (typeof typename === 'string') counts.set(typename, (counts.get(typename) ?? 0) + 1);
+    const type = typeof typename === 'string' ? schema.getType(typename) : undefined;
+    if (!type || !isCompositeType(type)) continue;
+    const objects = isAbstractType(type) ? schema.getPossibleTypes(type) : [type];
+    for (const { name } of objects) counts.set(name, (counts.get(name) ?? 0) + 1);
   }
   return counts;
 }
@@ -131,8 +142,10 @@ interface Level {
   detailsKnown: boolean;
   /** Whether this level's details were counted already (shared with its fragments). */
   detailsCounted: { value: boolean };
-  /** For the selections of `_entities`: how many representations name each type. */
+  /** For the selections of `_entities`: how many representations resolve to each type. */
   entities?: Map<string, number>;
+  /** For the selections of `_entities`: whether each type's details were counted already. */
+  entityDetailsCounted?: Map<string, { value: boolean }>;
 }
 
 /** The cost of one operation with its variables, by walking its selections. */
@@ -159,21 +172,26 @@ export function operationCost(
     return args;
   };
 
-  /** The level of a fragment on `type`: under `_entities`, the representations of that type. */
+  /**
+   * The level of a fragment on `type`. Directly under `_entities`, it runs once per
+   * representation of that type (of any of its object types, for an abstract one), and its
+   * fragments on the same type share their details. Deeper fragments run on their parent's
+   * objects.
+   */
   const fragmentLevel = (level: Level, type: GraphQLCompositeType): Level => {
-    if (!level.entities) return { ...level, parent: type };
+    const { entities, entityDetailsCounted } = level;
+    if (!entities || !entityDetailsCounted) return { ...level, parent: type };
     const names = isAbstractType(type)
       ? schema.getPossibleTypes(type).map((possible) => possible.name)
       : [type.name];
-    const count = names.reduce((sum, name) => sum + (level.entities?.get(name) ?? 0), 0);
+    const count = names.reduce((sum, name) => sum + (entities.get(name) ?? 0), 0);
     const multiplier = level.multiplier * count;
-    return {
-      parent: type,
-      multiplier,
-      distinct: multiplier,
-      detailsKnown: false,
-      detailsCounted: { value: false },
-    };
+    let detailsCounted = entityDetailsCounted.get(type.name);
+    if (!detailsCounted) {
+      detailsCounted = { value: false };
+      entityDetailsCounted.set(type.name, detailsCounted);
+    }
+    return { parent: type, multiplier, distinct: multiplier, detailsKnown: false, detailsCounted };
   };
 
   const walk = (selectionSet: SelectionSetNode, level: Level): void => {
@@ -221,17 +239,19 @@ export function operationCost(
         child.multiplier = multiplier * pageSize(argumentsOf(selection, field));
         cost.nodes += child.multiplier;
       }
-      const objects = NEW_OBJECTS[coordinate];
+      const objects = NEW_OBJECTS.get(coordinate);
       if (objects) {
         child.distinct = child.multiplier;
-        child.detailsKnown = objects === 'listed';
+        child.detailsKnown = objects.detailsLoaded;
       }
       if (coordinate === 'Query._entities') {
-        const entities = representationCounts(argumentsOf(selection, field).representations);
+        const { representations } = argumentsOf(selection, field);
+        const entities = representationCounts(schema, representations);
         for (const [name, count] of entities) {
-          cost.upstreamRequests += (REFERENCE_COST[name] ?? 0) * count * multiplier;
+          cost.upstreamRequests += (REFERENCE_COST.get(name) ?? 0) * count * multiplier;
         }
         child.entities = entities;
+        child.entityDetailsCounted = new Map();
       }
       walk(selection.selectionSet, child);
     }
@@ -289,12 +309,12 @@ function useUpstreamCostLimit(limits: QueryLimits): Plugin {
         // Without variables, an operation's cost depends on its document alone.
         if (variableDefinitions.length === 0) costs.set(operation, cost);
       }
-      const over =
-        cost.upstreamRequests > limits.maxUpstreamRequests
-          ? `it may need ${cost.upstreamRequests} SWR requests, more than the ${limits.maxUpstreamRequests} allowed`
-          : cost.nodes > limits.maxNodes
-            ? `it may return ${cost.nodes} tags, more than the ${limits.maxNodes} allowed`
-            : null;
+      // Written to refuse a cost that is not a number, too.
+      const over = !(cost.upstreamRequests <= limits.maxUpstreamRequests)
+        ? `it may need ${cost.upstreamRequests} SWR requests, more than the ${limits.maxUpstreamRequests} allowed`
+        : !(cost.nodes <= limits.maxNodes)
+          ? `it may return ${cost.nodes} tags and repositories, more than the ${limits.maxNodes} allowed`
+          : null;
       if (over === null) return;
       setResultAndStopExecution({
         errors: [

@@ -131,6 +131,46 @@ describe('the cost model', () => {
     expect(onlyError(answer).extensions?.cost).toEqual({ upstreamRequests: 51, nodes: 0 });
   });
 
+  test('_entities: a representation by interface (Node) costs as its object type (Tag)', async () => {
+    const representations = Array.from({ length: 51 }, (_, i) => ({
+      __typename: 'Node',
+      id: `tag-${i}`,
+    }));
+    const query = `query Nodes($r: [_Any!]!) { _entities(representations: $r) { ... on Tag { name } } }`;
+    const answer = await refusedWithoutUpstream(() =>
+      graphql(gateway.url, query, DEMO_TOKEN, { variables: { r: representations } }),
+    );
+    expect(onlyError(answer).extensions?.cost).toEqual({ upstreamRequests: 51, nodes: 0 });
+  });
+
+  test('_entities: a type name that is no type of the schema costs nothing and breaks no count', async () => {
+    const tags = Array.from({ length: 51 }, (_, i) => ({ __typename: 'Tag', id: `tag-${i}` }));
+    const query = `query Odd($r: [_Any!]!) {
+      odd: _entities(representations: [{ __typename: "constructor" }, { __typename: "__proto__" }]) @skip(if: true) { __typename }
+      _entities(representations: $r) { __typename }
+    }`;
+    const answer = await refusedWithoutUpstream(() =>
+      graphql(gateway.url, query, DEMO_TOKEN, { variables: { r: tags } }),
+    );
+    expect(onlyError(answer).extensions?.cost).toEqual({ upstreamRequests: 51, nodes: 0 });
+  });
+
+  test("_entities: fragments on one type share that type's details", async () => {
+    const representations = Array.from({ length: 51 }, (_, i) => ({
+      __typename: 'Repository',
+      namespace: 'library',
+      name: `repository-${i}`,
+    }));
+    const query = `query Split($r: [_Any!]!) { _entities(representations: $r) {
+      ... on Repository { description } ... on Repository { tagCount } ...Size
+    } }
+    fragment Size on Repository { size }`;
+    const answer = await refusedWithoutUpstream(() =>
+      graphql(gateway.url, query, DEMO_TOKEN, { variables: { r: representations } }),
+    );
+    expect(onlyError(answer).extensions?.cost).toEqual({ upstreamRequests: 51, nodes: 0 });
+  });
+
   test("_entities: an organization's details cost one request per representation", async () => {
     const representations = Array.from({ length: 51 }, (_, i) => ({
       __typename: 'Namespace',
