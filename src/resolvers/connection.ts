@@ -124,7 +124,13 @@ interface Held<T> {
   total: number;
 }
 
-/** The most reads spent finding an anchor that moved further than a page. */
+/**
+ * The most rows read in search of an anchor that moved further than a page: a few upstream
+ * requests, however far from its edge a cursor's offset is.
+ */
+const MAX_ANCHOR_SEARCH_ROWS = 2_000;
+
+/** And the most reads: a list that changes during the search may make a read find nothing. */
 const MAX_ANCHOR_SEARCH_READS = 12;
 
 /**
@@ -163,12 +169,19 @@ class ListReader<L, T> {
   }
 }
 
+/** The part of `range` within a list of `total` rows. */
+function within(range: Range, total: number): Range {
+  const end = Math.min(range.end, total);
+  return { start: Math.min(range.start, end), end };
+}
+
 /**
  * Where an anchor is now: its offset when its row is still there, else where its sort key
  * places it (`gone`). The rows within a page of its old offset are read first, together with
  * the page that would follow (`after`) or precede (`before`) it from there, so that a shift of
  * up to a page costs this one read; an anchor that moved further is searched in reads of
- * doubling width.
+ * doubling width, within the list, up to MAX_ANCHOR_SEARCH_ROWS rows in all; beyond them, the
+ * cursor is refused.
  */
 async function relocate<L, T>(
   reader: ListReader<L, T>,
@@ -176,20 +189,32 @@ async function relocate<L, T>(
   order: AnchorOrder<T>,
   pageSize: number,
   side: 'after' | 'before',
+  total: number,
 ): Promise<AnchorPlace> {
   const [below, above] = side === 'after' ? [pageSize, 2 * pageSize] : [2 * pageSize, pageSize];
-  let range = { start: Math.max(0, anchor.offset - below), end: anchor.offset + 1 + above };
-  for (let read = 0; read < MAX_ANCHOR_SEARCH_READS; read++) {
+  // Past the end of the list (a list that shrank, or a made-up offset), the search starts at
+  // the end, and no read reaches beyond it.
+  const offset = Math.min(anchor.offset, Math.max(0, total - 1));
+  let range = within({ start: Math.max(0, offset - below), end: offset + 1 + above }, total);
+  let budget = MAX_ANCHOR_SEARCH_ROWS;
+  // Each read overlaps the one before by a row, so a read of one row would learn nothing.
+  for (let read = 0; read < MAX_ANCHOR_SEARCH_READS && budget > 1; read++) {
+    budget -= range.end - range.start;
     const held = await reader.read(range, true);
     const place = locateAnchor(held.items, held.start, held.total, anchor, order);
     if (place.kind !== 'unknown') return place;
-    const width = 2 * (range.end - range.start);
-    range =
+    const width = Math.min(2 * (range.end - range.start), budget);
+    range = within(
       place.side === 'before'
         ? { start: Math.max(0, range.start - width), end: range.start + 1 }
-        : { start: range.end - 1, end: range.end - 1 + width };
+        : { start: range.end - 1, end: range.end - 1 + width },
+      held.total,
+    );
   }
-  throw new Error('the anchor of a cursor was not found within the search limit');
+  throw badUserInput(
+    `The edge of the cursor in \`${side}\` moved too far since the cursor was issued: read the list again from its start.`,
+    side,
+  );
 }
 
 /**
@@ -210,7 +235,7 @@ async function reanchor<L, T>(
     if (!anchor) return null;
     const row = first.items[anchor.offset - first.start];
     if (row !== undefined && order.compare(row, anchor) === 0) return null;
-    return relocate(reader, anchor, order, pageSize, side);
+    return relocate(reader, anchor, order, pageSize, side, first.total);
   };
   const after = await moved(args.after, 'after');
   const before = await moved(args.before, 'before');
