@@ -14,7 +14,8 @@ export interface TagNameKey {
   name: string;
 }
 
-const PAGE_SIZE = 100;
+/** SWR's largest page: a filter that matches many tags costs a request per thousand. */
+const PAGE_SIZE = 1000;
 
 async function findTag(session: UpstreamSession, key: TagNameKey): Promise<SwrTag | null> {
   const { client, token, call } = session;

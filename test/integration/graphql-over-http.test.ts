@@ -465,6 +465,17 @@ describe('Repository.tag(name:)', () => {
     }
   });
 
+  test('a missing name that thousands of tags contain costs one request per thousand', async () => {
+    const names = expectedTags('library', 'app', 'tag', 'asc').map((t) => t.Tag);
+    expect(names).not.toContain('1');
+    const matches = names.filter((name) => name.includes('1')).length;
+    expect(matches).toBeGreaterThan(1000);
+    const { result, requests } = await upstreamOf(h, () => tagByName('app', '1'));
+    expect(result.body.errors).toBeUndefined();
+    expect(result.tag).toBeNull();
+    expect(requests).toHaveLength(Math.ceil(matches / 1000));
+  });
+
   test('works on a repository whose name holds a slash', async () => {
     const upstream = expectedTags('library', 'team/app', 'tag', 'asc')[3];
     if (!upstream) throw new Error('no tag');
