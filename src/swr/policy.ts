@@ -135,7 +135,11 @@ export class UpstreamPolicy {
         this.recordSuccess();
         return result;
       } catch (error) {
-        if (!(error instanceof SwrError)) throw error;
+        if (!(error instanceof SwrError)) {
+          // Not an answer of SWR's (nor its silence): the trial, if this was one, is over.
+          if (trial) this.trialInFlight = false;
+          throw error;
+        }
         this.recordFailure(error, trial);
         const delay = options.idempotent ? this.retryDelay(error, retry, deadline) : null;
         if (delay === null) throw error;
