@@ -1,4 +1,5 @@
 import type DataLoader from 'dataloader';
+import { upstreamBudgetSpent } from './errors';
 import { limitConcurrency } from './loaders/concurrency';
 import { createWindowLoader, type WindowLoader } from './loaders/list-windows';
 import { REPOSITORY_LISTS, TAG_LISTS, type RepositoryList, type TagList } from './loaders/lists';
@@ -63,6 +64,8 @@ export interface ContextOptions {
   upstreamConcurrency: number;
   /** How long one GraphQL request may spend on upstream requests, retries included. */
   deadlineMs: number;
+  /** The most upstream attempts one GraphQL request may make, retries included. */
+  maxUpstreamAttempts: number;
 }
 
 /** An IAM token is a long printable string; anything else could never authenticate. */
@@ -96,6 +99,11 @@ export function createContext(
       deadline: Date.now() + options.deadlineMs,
       onAttempt: () => {
         record.upstreamCalls++;
+      },
+      admit: () => {
+        if (record.upstreamCalls >= options.maxUpstreamAttempts) {
+          throw upstreamBudgetSpent(options.maxUpstreamAttempts);
+        }
       },
     },
   };

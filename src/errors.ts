@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
+  | 'QUERY_TOO_EXPENSIVE'
   | 'RATE_LIMITED'
   | 'UPSTREAM_ERROR'
   | 'UPSTREAM_TIMEOUT'
@@ -32,6 +33,15 @@ export function badUserInput(message: string, argument?: string): GraphQLError {
   return gatewayError('BAD_USER_INPUT', message, argument === undefined ? {} : { argument });
 }
 
+/** A query that ran out of the upstream requests one query may make (see `maxUpstreamAttempts`). */
+export function upstreamBudgetSpent(maxUpstreamAttempts: number): GraphQLError {
+  return gatewayError(
+    'QUERY_TOO_EXPENSIVE',
+    `The query needed more than the ${maxUpstreamAttempts} SWR requests one query may make. Ask for smaller pages or fewer aliases.`,
+    { limits: { maxUpstreamAttempts } },
+  );
+}
+
 export function missingToken(): GraphQLError {
   return gatewayError(
     'UNAUTHENTICATED',
@@ -48,7 +58,10 @@ const THROTTLING_CODES = new Set([
 /** SWR's answer when no token reached it. */
 const NO_TOKEN_CODE = 'SVCSTG.SWR.4001048';
 
-function codeForStatus(status: number, errorCode: string | undefined): ErrorCode {
+/** The codes an upstream failure can turn into. */
+type UpstreamFailureCode = Exclude<ErrorCode, 'QUERY_TOO_EXPENSIVE'>;
+
+function codeForStatus(status: number, errorCode: string | undefined): UpstreamFailureCode {
   if (status === 401 || (status === 400 && errorCode === NO_TOKEN_CODE)) return 'UNAUTHENTICATED';
   if (status === 429 || (errorCode !== undefined && THROTTLING_CODES.has(errorCode))) {
     return 'RATE_LIMITED';
@@ -58,7 +71,7 @@ function codeForStatus(status: number, errorCode: string | undefined): ErrorCode
   return 'UPSTREAM_ERROR';
 }
 
-const MESSAGES: Record<ErrorCode, (subject: string) => string> = {
+const MESSAGES: Record<UpstreamFailureCode, (subject: string) => string> = {
   BAD_USER_INPUT: (subject) => `SWR refused the request for ${subject} as invalid.`,
   UNAUTHENTICATED: () => 'SWR rejected the token: it is missing, invalid or expired.',
   FORBIDDEN: (subject) => `The token may not access ${subject}.`,
@@ -76,7 +89,7 @@ const MESSAGES: Record<ErrorCode, (subject: string) => string> = {
  */
 export function toGraphQLError(error: unknown, subject: string): unknown {
   if (error instanceof GraphQLError || !(error instanceof SwrError)) return error;
-  let code: ErrorCode;
+  let code: UpstreamFailureCode;
   switch (error.failure) {
     case 'timeout':
       code = 'UPSTREAM_TIMEOUT';

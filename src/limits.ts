@@ -42,8 +42,13 @@ export interface QueryLimits {
   maxAliases: number;
   maxTokens: number;
   maxDirectives: number;
-  /** The most SWR requests one query may need. */
+  /** The most SWR requests one query may need, by the cost model, before it runs. */
   maxUpstreamRequests: number;
+  /**
+   * The most SWR requests one query may make while it runs, retries included: a net under the
+   * cost model, for what no estimate foresees (an organization count, a retry storm).
+   */
+  maxUpstreamAttempts: number;
   /** The most tags and repositories one query may return. */
   maxNodes: number;
   /** Hide "Did you mean …?" suggestions, which reveal the schema. */
@@ -56,6 +61,7 @@ export const DEFAULT_LIMITS: QueryLimits = {
   maxTokens: 2_000,
   maxDirectives: 20,
   maxUpstreamRequests: 50,
+  maxUpstreamAttempts: 100,
   maxNodes: 5_000,
   blockFieldSuggestions: true,
 };

@@ -80,9 +80,11 @@ const recordOperationName: Plugin<GatewayContext> = {
 
 export function createGateway(options: GatewayOptions) {
   const { client, upstreamConcurrencyPerRequest } = options;
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const contextOptions = {
     upstreamConcurrency: upstreamConcurrencyPerRequest,
     deadlineMs: options.requestDeadlineMs ?? 30_000,
+    maxUpstreamAttempts: limits.maxUpstreamAttempts,
   };
   return createYoga<ServerContext, GatewayContext>({
     schema: createGatewaySchema(),
@@ -102,10 +104,6 @@ export function createGateway(options: GatewayOptions) {
       ),
     graphiql: { title: 'SWR GraphQL gateway', ...options.graphiql },
     renderGraphiQL: offlineGraphiQL(),
-    plugins: [
-      useGraphQlJit(),
-      ...queryLimitPlugins(options.limits ?? DEFAULT_LIMITS),
-      recordOperationName,
-    ],
+    plugins: [useGraphQlJit(), ...queryLimitPlugins(limits), recordOperationName],
   });
 }

@@ -64,6 +64,8 @@ export interface UpstreamCall {
   deadline: number;
   /** Told of every attempt sent, retries included. */
   onAttempt?: () => void;
+  /** Asked before each request (not before its retries); throws to refuse it unsent. */
+  admit?: () => void;
 }
 
 export interface RepositoryRef {
@@ -283,7 +285,7 @@ export class SwrClient {
   }
 
   /** One request under the upstream policy: only a GET may be retried. */
-  private request<T>(
+  private async request<T>(
     operation: string,
     method: Method,
     token: string,
@@ -291,6 +293,7 @@ export class SwrClient {
     call: UpstreamCall,
     read: (answer: Answer) => T,
   ): Promise<T> {
+    call.admit?.();
     return this.policy.run(
       () => this.attempt(operation, method, token, path, call, read),
       call.deadline,

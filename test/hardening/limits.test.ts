@@ -227,6 +227,40 @@ describe('the cost model', () => {
   });
 });
 
+describe('MAX_UPSTREAM_ATTEMPTS, the bound while a query runs', () => {
+  test('with 3 allowed, the fourth list of a query fails with QUERY_TOO_EXPENSIVE, unsent', async () => {
+    const bounded = await startGateway({
+      SWR_ENDPOINT: standIn.url,
+      SWR_TIMEOUT_MS: '2000',
+      MAX_UPSTREAM_ATTEMPTS: '3',
+    });
+    try {
+      // Five repositories: five requests, within the cost model's 50 but over the bound of 3.
+      const repositories = ['nginx', 'app', 'busybox', 'hello', 'multiarch'];
+      const fields = repositories.map(
+        (name, i) =>
+          `r${i}: repository(namespace: "library", name: "${name}") { tags(first: 1) { totalCount } }`,
+      );
+      const answer = await graphql(bounded.url, `query Five { ${fields.join(' ')} }`, DEMO_TOKEN);
+      expect(standIn.attempts).toHaveLength(3);
+      const body = json(answer);
+      const served = Object.values(body.data ?? {}).filter((value) => value !== null);
+      expect(served).toHaveLength(3);
+      expect(body.errors).toHaveLength(2);
+      for (const error of body.errors ?? []) {
+        expect(error.extensions?.code).toBe('QUERY_TOO_EXPENSIVE');
+        expect(error.message).toContain('more than the 3 SWR requests one query may make');
+      }
+      // The bound is per query: the next one is served whole.
+      standIn.reset();
+      const next = json(await graphql(bounded.url, NGINX_QUERY, DEMO_TOKEN));
+      expect(next.errors).toBeUndefined();
+    } finally {
+      await bounded.app.close();
+    }
+  });
+});
+
 describe('graphql-armor limits (each refused before any upstream request)', () => {
   // Depth, aliases and directives are refused as QUERY_TOO_COMPLEX with HTTP 400.
   test('depth over MAX_DEPTH=12', async () => {
