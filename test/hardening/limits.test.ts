@@ -102,87 +102,88 @@ describe('the cost model', () => {
     expect(onlyError(answer).extensions?.code).toBe('QUERY_TOO_EXPENSIVE');
   });
 
-  test('_entities is costed per representation: 200 repositories × details and tags', async () => {
-    const representations = Array.from({ length: 200 }, (_, i) => ({
-      __typename: 'Repository',
-      namespace: 'library',
-      name: `repository-${i}`,
-    }));
-    const query = `query Entities($r: [_Any!]!) { _entities(representations: $r) {
-      ... on Repository { description tags(first: 5) { totalCount } }
-    } }`;
+  /** Runs an `_entities` query with `$r`, which must be refused unsent; its reported cost. */
+  async function refusedEntities(
+    query: string,
+    representations: Record<string, unknown>[],
+  ): Promise<unknown> {
     const answer = await refusedWithoutUpstream(() =>
       graphql(gateway.url, query, DEMO_TOKEN, { variables: { r: representations } }),
     );
     expect(onlyError(answer).extensions?.code).toBe('QUERY_TOO_EXPENSIVE');
-    // 200 detail requests, 200 × 2 for the tag lists; 200 × 5 tags.
-    expect(onlyError(answer).extensions?.cost).toEqual({ upstreamRequests: 600, nodes: 1000 });
-  });
+    return onlyError(answer).extensions?.cost;
+  }
 
-  test('_entities: each tag representation is a lookup, counted even with no field that reads SWR', async () => {
-    const representations = Array.from({ length: 51 }, (_, i) => ({
-      __typename: 'Tag',
-      id: `tag-${i}`,
-    }));
-    const query = `query Tags($r: [_Any!]!) { _entities(representations: $r) { __typename } }`;
-    const answer = await refusedWithoutUpstream(() =>
-      graphql(gateway.url, query, DEMO_TOKEN, { variables: { r: representations } }),
-    );
-    expect(onlyError(answer).extensions?.cost).toEqual({ upstreamRequests: 51, nodes: 0 });
-  });
-
-  test('_entities: a representation by interface (Node) costs as its object type (Tag)', async () => {
-    const representations = Array.from({ length: 51 }, (_, i) => ({
-      __typename: 'Node',
-      id: `tag-${i}`,
-    }));
-    const query = `query Nodes($r: [_Any!]!) { _entities(representations: $r) { ... on Tag { name } } }`;
-    const answer = await refusedWithoutUpstream(() =>
-      graphql(gateway.url, query, DEMO_TOKEN, { variables: { r: representations } }),
-    );
-    expect(onlyError(answer).extensions?.cost).toEqual({ upstreamRequests: 51, nodes: 0 });
-  });
-
-  test('_entities: a type name that is no type of the schema costs nothing and breaks no count', async () => {
-    const tags = Array.from({ length: 51 }, (_, i) => ({ __typename: 'Tag', id: `tag-${i}` }));
-    const query = `query Odd($r: [_Any!]!) {
-      odd: _entities(representations: [{ __typename: "constructor" }, { __typename: "__proto__" }]) @skip(if: true) { __typename }
-      _entities(representations: $r) { __typename }
-    }`;
-    const answer = await refusedWithoutUpstream(() =>
-      graphql(gateway.url, query, DEMO_TOKEN, { variables: { r: tags } }),
-    );
-    expect(onlyError(answer).extensions?.cost).toEqual({ upstreamRequests: 51, nodes: 0 });
-  });
-
-  test("_entities: fragments on one type share that type's details", async () => {
-    const representations = Array.from({ length: 51 }, (_, i) => ({
+  const repositories = (count: number): Record<string, unknown>[] =>
+    Array.from({ length: count }, (_, i) => ({
       __typename: 'Repository',
       namespace: 'library',
       name: `repository-${i}`,
     }));
+  const byId = (typename: string, count: number): Record<string, unknown>[] =>
+    Array.from({ length: count }, (_, i) => ({ __typename: typename, id: `tag-${i}` }));
+
+  test('_entities is costed per representation: 200 repositories × details and tags', async () => {
+    const query = `query Entities($r: [_Any!]!) { _entities(representations: $r) {
+      ... on Repository { description tags(first: 5) { totalCount } }
+    } }`;
+    // 200 detail requests, 200 × 2 for the tag lists; 200 × 5 tags.
+    expect(await refusedEntities(query, repositories(200))).toEqual({
+      upstreamRequests: 600,
+      nodes: 1000,
+    });
+  });
+
+  test('_entities: each tag representation is a lookup, counted even with no field that reads SWR', async () => {
+    const query = `query Tags($r: [_Any!]!) { _entities(representations: $r) { __typename } }`;
+    expect(await refusedEntities(query, byId('Tag', 51))).toEqual({
+      upstreamRequests: 51,
+      nodes: 0,
+    });
+  });
+
+  test('_entities: a representation by interface (Node) costs as its object type (Tag)', async () => {
+    const query = `query Nodes($r: [_Any!]!) { _entities(representations: $r) { ... on Tag { name } } }`;
+    expect(await refusedEntities(query, byId('Node', 51))).toEqual({
+      upstreamRequests: 51,
+      nodes: 0,
+    });
+  });
+
+  test('_entities: a type name that is no type of the schema costs nothing and breaks no count', async () => {
+    const query = `query Odd($r: [_Any!]!) {
+      odd: _entities(representations: [{ __typename: "constructor" }, { __typename: "__proto__" }]) @skip(if: true) { __typename }
+      _entities(representations: $r) { __typename }
+    }`;
+    expect(await refusedEntities(query, byId('Tag', 51))).toEqual({
+      upstreamRequests: 51,
+      nodes: 0,
+    });
+  });
+
+  test("_entities: fragments on one type share that type's details", async () => {
     const query = `query Split($r: [_Any!]!) { _entities(representations: $r) {
       ... on Repository { description } ... on Repository { tagCount } ...Size
     } }
     fragment Size on Repository { size }`;
-    const answer = await refusedWithoutUpstream(() =>
-      graphql(gateway.url, query, DEMO_TOKEN, { variables: { r: representations } }),
-    );
-    expect(onlyError(answer).extensions?.cost).toEqual({ upstreamRequests: 51, nodes: 0 });
+    expect(await refusedEntities(query, repositories(51))).toEqual({
+      upstreamRequests: 51,
+      nodes: 0,
+    });
   });
 
   test("_entities: an organization's details cost one request per representation", async () => {
-    const representations = Array.from({ length: 51 }, (_, i) => ({
+    const organizations = Array.from({ length: 51 }, (_, i) => ({
       __typename: 'Namespace',
       name: `team${i}`,
     }));
     const query = `query Orgs($r: [_Any!]!) { _entities(representations: $r) {
       ... on Namespace { name creatorName permission }
     } }`;
-    const answer = await refusedWithoutUpstream(() =>
-      graphql(gateway.url, query, DEMO_TOKEN, { variables: { r: representations } }),
-    );
-    expect(onlyError(answer).extensions?.cost).toEqual({ upstreamRequests: 51, nodes: 0 });
+    expect(await refusedEntities(query, organizations)).toEqual({
+      upstreamRequests: 51,
+      nodes: 0,
+    });
   });
 
   test("a repository's details cost one request per repository that is not from a list", async () => {
