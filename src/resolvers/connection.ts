@@ -169,10 +169,10 @@ class ListReader<L, T> {
   }
 }
 
-/** The part of `range` within a list of `total` rows. */
+/** The part of `range` within a list of `total` rows (empty, at its end, when none is). */
 function within(range: Range, total: number): Range {
-  const end = Math.min(range.end, total);
-  return { start: Math.min(range.start, end), end };
+  const end = Math.max(0, Math.min(range.end, total));
+  return { start: Math.max(0, Math.min(range.start, end)), end };
 }
 
 /**
@@ -192,22 +192,32 @@ async function relocate<L, T>(
   total: number,
 ): Promise<AnchorPlace> {
   const [below, above] = side === 'after' ? [pageSize, 2 * pageSize] : [2 * pageSize, pageSize];
-  // Past the end of the list (a list that shrank, or a made-up offset), the search starts at
-  // the end, and no read reaches beyond it.
-  const offset = Math.min(anchor.offset, Math.max(0, total - 1));
-  let range = within({ start: Math.max(0, offset - below), end: offset + 1 + above }, total);
+  // The first read: around the anchor's offset, or around the list's end when the offset is
+  // past it (a list that shrank, or a made-up offset).
+  const around = (length: number): Range => {
+    const offset = Math.min(anchor.offset, Math.max(0, length - 1));
+    return within({ start: offset - below, end: offset + 1 + above }, length);
+  };
+  let range = around(total);
   let budget = MAX_ANCHOR_SEARCH_ROWS;
   // Each read overlaps the one before by a row, so a read of one row would learn nothing.
   for (let read = 0; read < MAX_ANCHOR_SEARCH_READS && budget > 1; read++) {
-    budget -= range.end - range.start;
+    // The reader reads a row even of an empty range: the list's length is in every answer.
+    const span = Math.max(1, range.end - range.start);
+    budget -= span;
     const held = await reader.read(range, true);
     const place = locateAnchor(held.items, held.start, held.total, anchor, order);
     if (place.kind !== 'unknown') return place;
-    const width = Math.min(2 * (range.end - range.start), budget);
+    if (range.start >= held.total) {
+      // The list shrank below the search: it starts again around the list's new end.
+      range = around(held.total);
+      continue;
+    }
+    const width = Math.max(1, Math.min(2 * span, budget));
     range = within(
       place.side === 'before'
-        ? { start: Math.max(0, range.start - width), end: range.start + 1 }
-        : { start: range.end - 1, end: range.end - 1 + width },
+        ? { start: range.start - width, end: range.start + 1 }
+        : { start: range.start + span - 1, end: range.start + span - 1 + width },
       held.total,
     );
   }

@@ -42,9 +42,12 @@ export type Behaviour =
   /** Never answer. */
   | { kind: 'hang' }
   /** Send 200 headers, then one body byte every `everyMs`, never finishing. */
-  | { kind: 'trickle'; everyMs: number };
+  | { kind: 'trickle'; everyMs: number }
+  /** Forward a list request, and answer as if the list ended after `total` rows. */
+  | { kind: 'truncate'; total: number };
 
 export const PROXY: Behaviour = { kind: 'proxy' };
+export const truncatedTo = (total: number): Behaviour => ({ kind: 'truncate', total });
 export const RESET: Behaviour = { kind: 'reset' };
 export const HANG: Behaviour = { kind: 'hang' };
 
@@ -140,6 +143,35 @@ function proxy(sandbox: SandboxHandle, request: IncomingMessage, response: Serve
   request.pipe(forwarded);
 }
 
+/** The sandbox's answer to a list request, cut to a list of `total` rows. */
+async function truncated(
+  sandbox: SandboxHandle,
+  request: IncomingMessage,
+  total: number,
+): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  const url = new URL(request.url ?? '/', sandbox.url);
+  const headers: Record<string, string> = {};
+  for (const name of ['x-auth-token', 'content-type']) {
+    const value = request.headers[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  const answer = await fetch(url, { headers });
+  const text = await answer.text();
+  if (answer.status !== 200) {
+    return { status: answer.status, headers: { 'content-type': 'application/json' }, body: text };
+  }
+  const offset = Number(url.searchParams.get('offset') ?? 0);
+  const rows = (JSON.parse(text) as unknown[]).slice(0, Math.max(0, total - offset));
+  return {
+    status: 200,
+    headers: {
+      'content-type': 'application/json',
+      'content-range': `${offset}-${offset + rows.length - 1}/${total}`,
+    },
+    body: JSON.stringify(rows),
+  };
+}
+
 export async function startStandIn(): Promise<StandIn> {
   const sandbox = await startSandbox();
   const attempts: Attempt[] = [];
@@ -187,6 +219,17 @@ export async function startStandIn(): Promise<StandIn> {
         return;
       case 'hang':
         request.resume();
+        return;
+      case 'truncate':
+        request.resume();
+        truncated(sandbox, request, behaviour.total).then(
+          ({ status: code, headers, body }) => {
+            response.writeHead(code, headers).end(body);
+          },
+          () => {
+            response.destroy();
+          },
+        );
         return;
       case 'trickle': {
         request.resume();

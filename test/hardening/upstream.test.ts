@@ -6,6 +6,7 @@
  *
  * The stand-in upstream (./support.ts) counts every attempt and answers as each test scripts.
  */
+import { expectedTags } from '../../src/sandbox/data';
 import { DEMO_TOKEN } from '../../src/sandbox/server';
 import {
   FAIL_500,
@@ -28,6 +29,7 @@ import {
   startGateway,
   startStandIn,
   status,
+  truncatedTo,
   type Answer,
   type Gateway,
   type StandIn,
@@ -305,6 +307,59 @@ describe('REQUEST_DEADLINE_MS bounds a request whose upstream keeps failing slow
 
   test('the deadline gateway still serves a normal query', async () => {
     expectNginxData(await nginx(deadline));
+  });
+});
+
+describe('a list that shrinks while a cursor is followed', () => {
+  test("the search for the cursor's tag starts again at the list's new end, and finds it", async () => {
+    const newestFirst = expectedTags('library', 'app', 'updated_at', 'desc');
+    const tag = newestFirst[990];
+    if (!tag) throw new Error('library/app has fewer than 991 tags');
+    const issued = json(
+      await graphql(
+        retrying.url,
+        '{ repository(namespace: "library", name: "app") { tags(first: 1) { edges { cursor } } } }',
+        DEMO_TOKEN,
+      ),
+    ).data as { repository: { tags: { edges: { cursor: string }[] } } };
+    const [version, scope] = Buffer.from(issued.repository.tags.edges[0]?.cursor ?? '', 'base64url')
+      .toString('latin1')
+      .split(':');
+    // The cursor's tag was at offset 2400.
+    const after = Buffer.from(`${version}:${scope}:2400:${tag.Tag}@${tag.updated}`).toString(
+      'base64url',
+    );
+    standIn.reset();
+    // The page at 2400 is read whole; from the next read on, the list has 1000 rows.
+    standIn.script(PROXY);
+    standIn.otherwise(truncatedTo(1000));
+    const answer = await graphql(
+      retrying.url,
+      `
+        query After($after: String) {
+          repository(namespace: "library", name: "app") {
+            tags(first: 5, after: $after) {
+              totalCount
+              nodes {
+                name
+              }
+            }
+          }
+        }
+      `,
+      DEMO_TOKEN,
+      { variables: { after } },
+    );
+    standIn.reset();
+    const body = json(answer);
+    expect(body.errors).toBeUndefined();
+    const tags = (
+      body.data?.repository as { tags: { totalCount: number; nodes: { name: string }[] } }
+    ).tags;
+    expect(tags.nodes.map((node) => node.name)).toEqual(
+      newestFirst.slice(991, 996).map((t) => t.Tag),
+    );
+    expect(tags.totalCount).toBe(1000);
   });
 });
 
