@@ -37,7 +37,7 @@ export function badUserInput(message: string, argument?: string): GraphQLError {
 export function upstreamBudgetSpent(maxUpstreamAttempts: number): GraphQLError {
   return gatewayError(
     'QUERY_TOO_EXPENSIVE',
-    `The query needed more than the ${maxUpstreamAttempts} SWR requests one query may make. Ask for smaller pages or fewer aliases.`,
+    `The query needed more than the ${maxUpstreamAttempts} SWR requests (retries included) one query may make. Ask for smaller pages or fewer aliases, or try again if SWR was failing.`,
     { limits: { maxUpstreamAttempts } },
   );
 }

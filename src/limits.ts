@@ -45,8 +45,9 @@ export interface QueryLimits {
   /** The most SWR requests one query may need, by the cost model, before it runs. */
   maxUpstreamRequests: number;
   /**
-   * The most SWR requests one query may make while it runs, retries included: a net under the
-   * cost model, for what no estimate foresees (an organization count, a retry storm).
+   * The most SWR requests one query may make while it runs: no request is sent once this many
+   * attempts, retries included, were made. A net under the cost model, for what no estimate
+   * foresees (an organization count, a retry storm).
    */
   maxUpstreamAttempts: number;
   /** The most tags and repositories one query may return. */

@@ -14,7 +14,14 @@ export function limitConcurrency(max: number): Limiter {
   return <T>(task: () => Promise<T>): Promise<T> => {
     const run = (): Promise<T> => {
       running++;
-      return task().finally(next);
+      let started: Promise<T>;
+      try {
+        started = task();
+      } catch (error) {
+        // A task that throws before it returns its promise still gives its place back.
+        started = Promise.reject(error);
+      }
+      return started.finally(next);
     };
     if (running < max) return run();
     return new Promise<T>((resolve, reject) => {

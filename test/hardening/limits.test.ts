@@ -250,7 +250,9 @@ describe('MAX_UPSTREAM_ATTEMPTS, the bound while a query runs', () => {
       expect(body.errors).toHaveLength(2);
       for (const error of body.errors ?? []) {
         expect(error.extensions?.code).toBe('QUERY_TOO_EXPENSIVE');
-        expect(error.message).toContain('more than the 3 SWR requests one query may make');
+        expect(error.message).toContain(
+          'more than the 3 SWR requests (retries included) one query may make',
+        );
       }
       // The bound is per query: the next one is served whole.
       standIn.reset();
