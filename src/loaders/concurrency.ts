@@ -19,7 +19,7 @@ export function limitConcurrency(max: number): Limiter {
         started = task();
       } catch (error) {
         // A task that throws before it returns its promise still gives its place back.
-        started = Promise.reject(error);
+        started = Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
       return started.finally(next);
     };
