@@ -20,6 +20,7 @@ import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { REDACTED_PATHS } from '../../src/logger';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server';
+import type { GraphQLBody, GraphQLError } from '../support/harness';
 import { listenOnLoopback } from '../support/listen';
 
 // ---------------------------------------------------------------------------------------------
@@ -295,16 +296,7 @@ export async function startGateway(
 // ---------------------------------------------------------------------------------------------
 // Requests
 
-export interface GraphQLError {
-  message: string;
-  path?: (string | number)[];
-  extensions?: { code?: string; [key: string]: unknown };
-}
-
-export interface GraphQLBody {
-  data?: Record<string, unknown> | null;
-  errors?: GraphQLError[];
-}
+export type { GraphQLBody, GraphQLError };
 
 export interface Answer {
   status: number;
