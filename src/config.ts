@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, type QueryLimits } from './limits';
+import { DEFAULT_LIMITS, type QueryLimits } from './graphql/limits';
 import { DEFAULT_POLICY } from './swr/policy';
 
 /**

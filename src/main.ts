@@ -1,6 +1,6 @@
-import { startApp } from './app';
+import { startApp } from './http/app';
 import { ConfigError, loadConfig } from './config';
-import { createLogger } from './logger';
+import { createLogger } from './observability/logger';
 import { DEMO_TOKEN } from './sandbox/server';
 
 /**

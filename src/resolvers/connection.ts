@@ -1,5 +1,5 @@
-import { badUserInput, missingToken, toGraphQLError } from '../errors';
-import type { GatewayContext, Loaders } from '../context';
+import { badUserInput, missingToken, toGraphQLError } from '../graphql/errors';
+import type { GatewayContext, Loaders } from '../graphql/context';
 import type { WindowLoader } from '../loaders/list-windows';
 import {
   locateAnchor,

@@ -1,6 +1,6 @@
-import { badUserInput, missingToken, quoted, toGraphQLError } from '../errors';
+import { badUserInput, missingToken, quoted, toGraphQLError } from '../graphql/errors';
 import type { Resolvers } from '../generated/resolvers-types';
-import type { GatewayContext } from '../context';
+import type { GatewayContext } from '../graphql/context';
 import type { RepositoryRef } from '../swr/client';
 import type { SwrTag } from '../swr/types';
 import { isValidTagName } from '../swr/names';

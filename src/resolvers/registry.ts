@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { badUserInput, missingToken, quoted, toGraphQLError } from '../errors';
-import { forgetRepository, type GatewayContext } from '../context';
+import { badUserInput, missingToken, quoted, toGraphQLError } from '../graphql/errors';
+import { forgetRepository, type GatewayContext } from '../graphql/context';
 import type { DeleteTagInput, NamespacePermission } from '../generated/resolvers-types';
 import type { RepositoryDetails } from '../loaders/repository-details';
 import type { RepositoryRef } from '../swr/client';

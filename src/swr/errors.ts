@@ -1,6 +1,6 @@
 /**
  * Errors of the SWR client, typed by what went wrong upstream. They know nothing of GraphQL:
- * `src/errors.ts` maps them to GraphQL error codes, in one place.
+ * `src/graphql/errors.ts` maps them to GraphQL error codes, in one place.
  */
 
 /** The details SWR gives about a failure, from any of its three error-body shapes. */

@@ -16,9 +16,9 @@ import {
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
-import { startApp, type App } from '../../src/app';
+import { startApp, type App } from '../../src/http/app';
 import { loadConfig } from '../../src/config';
-import { REDACTED_PATHS } from '../../src/logger';
+import { REDACTED_PATHS } from '../../src/observability/logger';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server';
 import type { GraphQLBody, GraphQLError } from '../support/harness';
 import { listenOnLoopback } from '../support/listen';

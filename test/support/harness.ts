@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGateway } from '../../src/server';
+import { createGateway } from '../../src/graphql/yoga';
 import { DEMO_TOKEN, startSandbox, type SandboxHandle } from '../../src/sandbox/server';
 import { SwrClient } from '../../src/swr/client';
 

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { UpstreamAttempt } from './swr/client';
+import type { UpstreamAttempt } from '../swr/client';
 
 /**
  * Prometheus metrics, served at `/metrics`. Labels stay few and bounded: no operation names,

@@ -1,17 +1,17 @@
 import type DataLoader from 'dataloader';
 import { upstreamBudgetSpent } from './errors';
-import { limitConcurrency } from './loaders/concurrency';
-import { createWindowLoader, type WindowLoader } from './loaders/list-windows';
-import { REPOSITORY_LISTS, TAG_LISTS, type RepositoryList, type TagList } from './loaders/lists';
-import { createNamespaceLoaders, type NamespaceLoaders } from './loaders/namespaces';
+import { limitConcurrency } from '../loaders/concurrency';
+import { createWindowLoader, type WindowLoader } from '../loaders/list-windows';
+import { REPOSITORY_LISTS, TAG_LISTS, type RepositoryList, type TagList } from '../loaders/lists';
+import { createNamespaceLoaders, type NamespaceLoaders } from '../loaders/namespaces';
 import {
   createRepositoryDetailsLoader,
   type RepositoryDetails,
-} from './loaders/repository-details';
-import type { UpstreamSession } from './loaders/session';
-import { createTagByNameLoader, type TagByNameLoader } from './loaders/tag-by-name';
-import type { RepositoryRef, SwrClient } from './swr/client';
-import type { SwrRepositorySummary, SwrTag } from './swr/types';
+} from '../loaders/repository-details';
+import type { UpstreamSession } from '../loaders/session';
+import { createTagByNameLoader, type TagByNameLoader } from '../loaders/tag-by-name';
+import type { RepositoryRef, SwrClient } from '../swr/client';
+import type { SwrRepositorySummary, SwrTag } from '../swr/types';
 
 /**
  * The per-request context: the caller's token and loaders made for this request alone, so no

@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import type { LogLevel } from './config';
+import type { LogLevel } from '../config';
 
 /**
  * Structured JSON logs. The caller's token is a secret: every place a token could appear in a

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { Config } from './config';
-import type { RequestRecord } from './context';
-import { Metrics } from './metrics';
-import { exampleQuery } from './sandbox/example';
-import { DEMO_TOKEN, startSandbox, type SandboxHandle } from './sandbox/server';
-import { createGateway } from './server';
-import { SwrClient } from './swr/client';
+import type { Config } from '../config';
+import type { RequestRecord } from '../graphql/context';
+import { Metrics } from '../observability/metrics';
+import { exampleQuery } from '../sandbox/example';
+import { DEMO_TOKEN, startSandbox, type SandboxHandle } from '../sandbox/server';
+import { createGateway } from '../graphql/yoga';
+import { SwrClient } from '../swr/client';
 
 /**
  * The running gateway: the embedded sandbox when no endpoint is configured, the SWR client,

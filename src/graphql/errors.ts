@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { SwrError } from './swr/errors';
+import { SwrError } from '../swr/errors';
 
 /**
  * The gateway's error codes (`extensions.code`) and the one mapping from upstream failures to

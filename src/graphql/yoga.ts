@@ -7,15 +7,15 @@ import { getOperationAST, parse, type ExecutionArgs, type GraphQLSchema } from '
 import { createYoga, type GraphiQLOptions, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { createContext, type GatewayContext, type RequestRecord } from './context';
 import { DEFAULT_LIMITS, queryLimitPlugins, type QueryLimits } from './limits';
-import { resolvers } from './resolvers';
-import type { SwrClient } from './swr/client';
+import { resolvers } from '../resolvers';
+import type { SwrClient } from '../swr/client';
 
 /**
  * The GraphQL server: yoga with the schema, the per-request context and an offline GraphiQL.
  * Nothing else in the code base knows yoga.
  */
 
-export const SCHEMA_PATH = join(__dirname, '..', 'schema', 'schema.graphql');
+export const SCHEMA_PATH = join(__dirname, '..', '..', 'schema', 'schema.graphql');
 
 export interface GatewayOptions {
   client: SwrClient;
@@ -28,12 +28,11 @@ export interface GatewayOptions {
   graphiql?: Pick<GraphiQLOptions, 'headers' | 'defaultQuery'>;
 }
 
-/** What the HTTP layer hands yoga with every request (see `app.ts`). */
+/** What the HTTP layer hands yoga with every request (see `src/http/app.ts`). */
 export interface ServerContext {
   record?: RequestRecord;
 }
 
-/** The schema, served as an Apollo Federation v2 subgraph (see federation.ts). */
 /**
  * The schema, built as an Apollo Federation v2 subgraph: the SDL of `schema/schema.graphql`
  * plus `_service` and `_entities` for the `@key` types, by Apollo's reference implementation.
@@ -91,7 +90,7 @@ export function createGateway(options: GatewayOptions) {
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    // The HTTP layer in front (app.ts) bounds request bodies: yoga's own limit would stream
+    // The HTTP layer in front (src/http/app.ts) bounds request bodies: yoga's own limit would stream
     // every body through a counter, which costs about a sixth of the throughput.
     maxRequestBodySize: false,
     logging: options.logger ?? true,

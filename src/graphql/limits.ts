@@ -19,8 +19,8 @@ import {
   type ValidationContext,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { PAGE_LIMITS } from './resolvers/connection';
-import { namespaceFields, repositoryDetailFields } from './resolvers/registry';
+import { PAGE_LIMITS } from '../resolvers/connection';
+import { namespaceFields, repositoryDetailFields } from '../resolvers/registry';
 
 /**
  * Query limits, checked before execution so that an expensive query costs SWR nothing:
