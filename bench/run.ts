@@ -18,6 +18,8 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
+import { ConfigError, integer } from '../src/config';
+import { mulberry32 } from '../src/sandbox/random';
 import { runLoad, type LoadResult, type Target } from './lib/load';
 import {
   RssSampler,
@@ -53,11 +55,9 @@ import {
 } from './lib/setup';
 
 function envInt(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min)
-    throw new Error(`${name} must be an integer ≥ ${min}`);
+  const problems: string[] = [];
+  const value = integer(process.env, name, fallback, min, Number.MAX_SAFE_INTEGER, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
   return value;
 }
 
@@ -312,14 +312,7 @@ async function prepareLegs(
 function roundOrder<T>(legs: readonly T[], round: number): T[] {
   const order = [...legs];
   if (round === 1) return order;
-  // mulberry32, seeded by the round
-  let seed = round * 0x9e3779b9;
-  const random = (): number => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const random = mulberry32(round * 0x9e3779b9);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [order[i], order[j]] = [order[j] as T, order[i] as T];

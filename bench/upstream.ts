@@ -9,16 +9,15 @@
  * the sandbox sends), and answers that were not 200. Everything listens on 127.0.0.1 only.
  */
 import { ServerResponse, createServer, type OutgoingHttpHeaders } from 'node:http';
+import { ConfigError, integer } from '../src/config';
 import { startSandbox } from '../src/sandbox/server';
 
 const HOST = '127.0.0.1';
 
 function port(name: string): number {
-  const raw = process.env[name] ?? '0';
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new Error(`${name} must be a port number, not "${raw}"`);
-  }
+  const problems: string[] = [];
+  const value = integer(process.env, name, 0, 0, 65535, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
   return value;
 }
 

@@ -59,7 +59,8 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function integer(
+/** A whole number from the environment in [min, max]; `fallback` when unset or empty. */
+export function integer(
   env: Env,
   name: string,
   fallback: number,

@@ -2,13 +2,10 @@
  * The embedded SWR sandbox's browsing endpoints over real HTTP — organizations, the repository
  * list, a repository's details, deleting a tag — with every rule violation's status and body.
  */
-import {
-  defaultDataset,
-  expectedRepositories,
-  expectedTags,
-  stringifyExact,
-} from '../src/sandbox/data';
-import type { SandboxRepositorySummary } from '../src/sandbox/repositories';
+import { defaultDataset } from '../src/sandbox/dataset';
+import { expectedRepositories, expectedTags } from './support/sandbox-data';
+import { stringifyExact } from '../src/sandbox/wire';
+import type { RepositorySummaryRecord } from '../src/sandbox/wire';
 import { DEMO_TOKEN, OTHER_TOKEN, startSandbox, type SandboxHandle } from '../src/sandbox/server';
 import {
   BAD_TOKEN_BODY,
@@ -52,7 +49,7 @@ const TAG_UNKNOWN_BODY = { error_code: 'SVCSTG.SWR.4040060', error_msg: 'Tag not
 const ROUTE_NOT_FOUND_BODY = { error_code: 'SVCSTG.SWR.4040001', error_msg: 'Resource not found' };
 
 /** The list's wire body for these records and the query's total. */
-function listBody(records: readonly SandboxRepositorySummary[], total: number): string {
+function listBody(records: readonly RepositorySummaryRecord[], total: number): string {
   return `[${records
     .map((record) => `${stringifyExact(record).slice(0, -1)},"total_range":${total}}`)
     .join(',')}]`;

@@ -4,14 +4,10 @@
 import { createHash } from 'node:crypto';
 
 import type { SwrTag } from '../src/swr/types';
-import {
-  buildDataset,
-  defaultDataset,
-  DEMO_DOMAIN_ID,
-  expectedTags,
-  OTHER_DOMAIN_ID,
-  serializeTag,
-} from '../src/sandbox/data';
+import { buildDataset, defaultDataset } from '../src/sandbox/dataset';
+import { DEMO_DOMAIN_ID, OTHER_DOMAIN_ID } from '../src/sandbox/specs';
+import { expectedTags } from './support/sandbox-data';
+import { serializeTag } from '../src/sandbox/wire';
 import { DEMO_TOKEN, OTHER_TOKEN, startSandbox } from '../src/sandbox/server';
 import type { SandboxHandle } from '../src/sandbox/server';
 import {

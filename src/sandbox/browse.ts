@@ -3,9 +3,9 @@
  * a repository's details, and deleting a tag. Token and Content-Type are checked before these
  * run (see server.ts).
  */
-import { isValidTagName } from '../swr/names';
-import type { SwrRepositoryOrderColumn } from '../swr/types';
-import type { SandboxNamespace, SandboxRepository } from './data';
+import type { SandboxNamespace, SandboxRepository } from './model';
+import { isDockerTag } from './names';
+import { sortRepositories } from './orders';
 import {
   INSUFFICIENT_PERMISSIONS,
   NAMESPACE_NOT_FOUND,
@@ -17,8 +17,9 @@ import {
   validatePage,
   type Answer,
 } from './replies';
-import { REPOSITORY_ORDER_COLUMNS, sortRepositories, summaryJson } from './repositories';
+import { summaryJson } from './repositories';
 import type { SandboxState } from './state';
+import { REPOSITORY_ORDER_COLUMNS, type RepositoryOrderColumn } from './wire';
 
 /** The least `auth` that may change the tags (delete, push): edit (3) or manage (7), not read (1). */
 const EDIT_AUTH = 3;
@@ -34,7 +35,7 @@ function orderedRepositories(
   state: SandboxState,
   account: string,
   namespace: string | undefined,
-  column: SwrRepositoryOrderColumn,
+  column: RepositoryOrderColumn,
   type: 'asc' | 'desc',
 ): readonly SandboxRepository[] | undefined {
   if (namespace === undefined || namespace === '') {
@@ -120,7 +121,7 @@ export function pushTag(
 ): Answer {
   if (namespace.auth < EDIT_AUTH) return INSUFFICIENT_PERMISSIONS;
   if (!repository) return REPOSITORY_UNKNOWN;
-  if (!isValidTagName(name) || repository.tags.length === 0) {
+  if (!isDockerTag(name) || repository.tags.length === 0) {
     return huawei(400, 'SVCSTG.SWR.4001025', 'Invalid tag name, or nothing to push from');
   }
   return { status: 201, body: state.pushTag(namespace, repository, name).json };

@@ -2,7 +2,7 @@
  * The sandbox's answers that are not data: SWR's error bodies, serialised once, in the three
  * shapes SWR is seen to use; and the paging and ordering rules every list endpoint shares.
  */
-import type { SwrOrderType } from '../swr/types';
+import type { OrderType } from './wire';
 
 export interface Reply {
   status: number;
@@ -95,7 +95,7 @@ export function validatePage(
 
 export interface Order<C extends string> {
   column: C;
-  type: SwrOrderType;
+  type: OrderType;
 }
 
 /** `order_column` and `order_type`: both or neither (neither: `fallback`), of known values. */

@@ -4,68 +4,16 @@
  * records, serialised once per change, and the list's precomputed sort orders. Deleting a tag
  * makes new objects (copy on write); the dataset's own objects never change.
  */
-import type { SwrOrderType, SwrRepositoryOrderColumn, SwrTagOrderColumn } from '../swr/types';
-import {
-  TAG_ORDER_KEYS,
-  serializeTag,
-  sortTags,
-  type SandboxNamespace,
-  type SandboxRepository,
-  type SandboxTag,
-  type TagOrderKey,
-} from './data';
-import { stringifyExact } from './json';
-
-/** What deleting a tag leaves unchanged. */
-export interface RepositoryMeta {
-  readonly id: number;
-  readonly nsId: number;
-  readonly namespace: string;
-  readonly name: string;
-  readonly category: string;
-  readonly description: string;
-  readonly isPublic: boolean;
-  readonly downloads: number;
-  readonly created: string;
-  readonly updated: string;
-  readonly creatorId: string;
-  readonly creatorName: string;
-  readonly domainId: string;
-  readonly domainName: string;
-  readonly path: string;
-  readonly internalPath: string;
-}
-
-/** An element of the repository list, without `total_range` (it depends on the query). */
-export interface SandboxRepositorySummary {
-  name: string;
-  category: string;
-  description: string;
-  size: number | bigint;
-  is_public: boolean;
-  num_images: number;
-  num_download: number;
-  created_at: string;
-  updated_at: string;
-  logo: string;
-  url: string;
-  path: string;
-  internal_path: string;
-  domain_name: string;
-  namespace: string;
-  tags: string[];
-  status: boolean;
-}
-
-export interface RepositoryRecords {
-  readonly summary: SandboxRepositorySummary;
-  /** The list element's JSON without its closing `}`, so that `total_range` can follow. */
-  readonly summaryJsonOpen: string;
-  readonly detailsJson: string;
-}
-
-/** 2^63-1, SWR's documented largest size. */
-const MAX_SIZE = 9223372036854775807n;
+import type {
+  RepositoryMeta,
+  RepositoryRecords,
+  SandboxNamespace,
+  SandboxRepository,
+  SandboxTag,
+  TagOrderKey,
+} from './model';
+import { repositoryOrders, tagOrders } from './orders';
+import { MAX_SIZE, serializeTag, stringifyExact, type RepositorySummaryRecord } from './wire';
 
 /** The sum of the tags' sizes, at most 2^63-1; a bigint beyond 2^53. */
 function repositorySize(tags: readonly SandboxTag[]): number | bigint {
@@ -80,7 +28,7 @@ export function repositoryRecords(
   tags: readonly SandboxTag[],
 ): RepositoryRecords {
   const size = repositorySize(tags);
-  const summary: SandboxRepositorySummary = {
+  const summary: RepositorySummaryRecord = {
     name: meta.name,
     category: meta.category,
     description: meta.description,
@@ -132,65 +80,6 @@ export function summaryJson(repository: SandboxRepository, total: number): strin
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sorting
-
-/** `{order_column}:{order_type}` of the repository list. */
-export type RepositoryOrderKey = `${SwrRepositoryOrderColumn}:${SwrOrderType}`;
-
-export const REPOSITORY_ORDER_COLUMNS: readonly SwrRepositoryOrderColumn[] = [
-  'updated_time',
-  'name',
-  'tag_count',
-  'namespace',
-  'is_public',
-];
-
-type Compare = (a: SandboxRepository, b: SandboxRepository) => number;
-
-function byString(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The tie-breaker of every order: namespace, then name (unique within a namespace). */
-const byIdentity: Compare = (a, b) =>
-  byString(a.namespace, b.namespace) || byString(a.name, b.name);
-
-const COMPARE: Readonly<Record<SwrRepositoryOrderColumn, Compare>> = {
-  updated_time: (a, b) => byString(a.meta.updated, b.meta.updated) || byIdentity(a, b),
-  name: (a, b) => byString(a.name, b.name) || byString(a.namespace, b.namespace),
-  tag_count: (a, b) => a.tags.length - b.tags.length || byIdentity(a, b),
-  namespace: byIdentity,
-  is_public: (a, b) => Number(a.meta.isPublic) - Number(b.meta.isPublic) || byIdentity(a, b),
-};
-
-/**
- * Sorts repositories by a column, ties broken by namespace and name in the same direction, so
- * that every order is total and paging never drops or repeats one. Descending is the exact
- * reverse of ascending.
- */
-export function sortRepositories(
-  repositories: Iterable<SandboxRepository>,
-  column: SwrRepositoryOrderColumn,
-  type: SwrOrderType,
-): SandboxRepository[] {
-  const sorted = [...repositories].sort(COMPARE[column]);
-  return type === 'asc' ? sorted : sorted.reverse();
-}
-
-export function repositoryOrders(
-  repositories: Iterable<SandboxRepository>,
-): Record<RepositoryOrderKey, readonly SandboxRepository[]> {
-  const all = [...repositories];
-  const orders = {} as Record<RepositoryOrderKey, readonly SandboxRepository[]>;
-  for (const column of REPOSITORY_ORDER_COLUMNS) {
-    const asc = sortRepositories(all, column, 'asc');
-    orders[`${column}:asc`] = asc;
-    orders[`${column}:desc`] = [...asc].reverse();
-  }
-  return orders;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Deleting a tag
 
 /** The repository without one of its tags: new tag orders and records, the rest shared. */
@@ -237,12 +126,12 @@ export function withPushedTag(
   const tags = existing
     ? repository.tags.map((t) => (t === existing ? pushed : t))
     : [...repository.tags, pushed];
-  const orders = {} as Record<TagOrderKey, readonly SandboxTag[]>;
-  for (const key of TAG_ORDER_KEYS) {
-    const [column, type] = key.split(':') as [SwrTagOrderColumn, SwrOrderType];
-    orders[key] = sortTags(tags, column, type);
-  }
-  return { ...repository, tags, orders, records: repositoryRecords(repository.meta, tags) };
+  return {
+    ...repository,
+    tags,
+    orders: tagOrders(tags),
+    records: repositoryRecords(repository.meta, tags),
+  };
 }
 
 /** The namespace with one repository replaced, and its repository orders sorted anew. */

@@ -19,9 +19,9 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { isValidTagName } from '../swr/names';
 import { deleteTag, listNamespaces, listRepositories, pushTag, repositoryDetails } from './browse';
-import { defaultDataset } from './data';
+import { defaultDataset } from './dataset';
+import { isDockerTag } from './names';
 import {
   BAD_CONTENT_TYPE,
   BAD_TOKEN,
@@ -273,7 +273,7 @@ export function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandl
           const owner = defaultDataset().namespaces.get(namespace)?.account ?? '';
           const ns = state.namespace(namespace, owner);
           const repo = ns?.repositories.get(repository);
-          if (!ns || !repo || !isValidTagName(tag)) {
+          if (!ns || !repo || !isDockerTag(tag)) {
             throw new Error(`cannot push ${namespace}/${repository}:${tag} in the sandbox`);
           }
           state.pushTag(ns, repo, tag);

@@ -1,4 +1,4 @@
-import type { SandboxDataset, SandboxNamespace, SandboxRepository, SandboxTag } from './data';
+import type { SandboxDataset, SandboxNamespace, SandboxRepository, SandboxTag } from './model';
 import { withPushedTag, withRepository, withoutTag } from './repositories';
 
 /** Pushes through the sandbox happen at this time and one second later each. */

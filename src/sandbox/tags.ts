@@ -3,8 +3,7 @@
  * the parameters (plain or in `filter`), checked strictly, and pages answered from pre-serialised
  * tag JSON. Token, Content-Type and visibility are checked before this runs (see server.ts).
  */
-import type { SwrOrderType, SwrTagOrderColumn } from '../swr/types';
-import type { SandboxRepository, SandboxTag, TagOrderKey } from './data';
+import type { SandboxRepository, SandboxTag, TagOrderKey } from './model';
 import {
   invalidParameters,
   isReply,
@@ -13,6 +12,7 @@ import {
   type Answer,
   type Reply,
 } from './replies';
+import { TAG_ORDER_COLUMNS, type OrderType, type TagOrderColumn } from './wire';
 
 const QUERY_KEYS = ['offset', 'limit', 'order_column', 'order_type', 'tag'] as const;
 type QueryKey = (typeof QUERY_KEYS)[number];
@@ -38,14 +38,12 @@ function parseFilter(filter: string): TagQuery | Reply {
   return params;
 }
 
-const TAG_ORDER_COLUMNS: readonly SwrTagOrderColumn[] = ['updated_at', 'tag'];
-
 interface PageRequest {
   /** Undefined: every record. */
   offset?: number;
   limit?: number;
-  column: SwrTagOrderColumn;
-  type: SwrOrderType;
+  column: TagOrderColumn;
+  type: OrderType;
   tag: string;
 }
 

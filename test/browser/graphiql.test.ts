@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page, type Request } from 'playwright-core';
 import { startApp, type App } from '../../src/http/app';
 import { loadConfig } from '../../src/config';
-import { expectedTags } from '../../src/sandbox/data';
+import { expectedTags } from '../support/sandbox-data';
 import { DEMO_TOKEN } from '../../src/sandbox/server';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

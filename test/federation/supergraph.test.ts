@@ -4,7 +4,7 @@ import { composeServices } from '@theguild/federation-composition';
 import { Kind, parse, print } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { expectedTags } from '../../src/sandbox/data';
+import { expectedTags } from '../support/sandbox-data';
 import { DEMO_TOKEN } from '../../src/sandbox/server';
 import { startHarness, type GraphQLBody, type Harness } from '../support/harness';
 import { listenOnLoopback, type Listening } from '../support/listen';

@@ -5,7 +5,8 @@
  * suggestions and masks unexpected errors while coded errors keep their code.
  */
 import { request } from 'node:http';
-import { expectedTags, serializeTag } from '../../src/sandbox/data';
+import { expectedTags } from '../support/sandbox-data';
+import { serializeTag } from '../../src/sandbox/wire';
 import { DEMO_TOKEN } from '../../src/sandbox/server';
 import {
   NGINX_QUERY,

@@ -6,7 +6,7 @@
  *
  * The stand-in upstream (./support.ts) counts every attempt and answers as each test scripts.
  */
-import { expectedTags } from '../../src/sandbox/data';
+import { expectedTags } from '../support/sandbox-data';
 import { DEMO_TOKEN } from '../../src/sandbox/server';
 import {
   FAIL_500,

@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startHarness, type GraphQLBody, type Harness } from '../support/harness';
-import { expectedRepositories, expectedTags } from '../../src/sandbox/data';
+import { expectedRepositories, expectedTags } from '../support/sandbox-data';
 import { OTHER_TOKEN } from '../../src/sandbox/server';
 import type { SwrRepositoryOrderColumn } from '../../src/swr/types';
 import {

@@ -1,4 +1,4 @@
-import { expectedTags } from '../../src/sandbox/data';
+import { expectedTags } from '../support/sandbox-data';
 import { DEMO_TOKEN } from '../../src/sandbox/server';
 import { startHarness, type Harness } from '../support/harness';
 

@@ -8,7 +8,8 @@
  */
 import { createServer, type ServerResponse, type Server } from 'node:http';
 import { startHarness, type GraphQLBody, type Harness } from '../support/harness';
-import { expectedTags, serializeTag } from '../../src/sandbox/data';
+import { expectedTags } from '../support/sandbox-data';
+import { serializeTag } from '../../src/sandbox/wire';
 import { DEMO_TOKEN } from '../../src/sandbox/server';
 import {
   allCursors,

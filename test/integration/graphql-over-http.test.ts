@@ -3,7 +3,7 @@
  * exact tag lookup, node refetching, and the fields of a tag exactly as SWR stores them.
  */
 import { startHarness, type GraphQLBody, type Harness } from '../support/harness';
-import { expectedTags } from '../../src/sandbox/data';
+import { expectedTags } from '../support/sandbox-data';
 import { DEMO_TOKEN } from '../../src/sandbox/server';
 import type { SwrTag } from '../../src/swr/types';
 import { expectedList, onlyError, upstreamOf } from './support';

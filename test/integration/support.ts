@@ -4,7 +4,7 @@
  * talks to the gateway over HTTP through the harness; nothing imports the gateway's modules.
  */
 import type { GraphQLBody, GraphQLError, Harness } from '../support/harness';
-import { expectedTags } from '../../src/sandbox/data';
+import { expectedTags } from '../support/sandbox-data';
 import type { RecordedRequest } from '../../src/sandbox/server';
 import type { SwrTag } from '../../src/swr/types';
 

@@ -3,7 +3,7 @@
  * accepts `Authorization: Bearer`, and sends nothing upstream without a token.
  */
 import { startHarness, type GraphQLBody, type Harness } from '../support/harness';
-import { DEMO_DOMAIN_ID, OTHER_DOMAIN_ID } from '../../src/sandbox/data';
+import { DEMO_DOMAIN_ID, OTHER_DOMAIN_ID } from '../../src/sandbox/specs';
 import { DEMO_TOKEN, OTHER_TOKEN } from '../../src/sandbox/server';
 import { expectedNames, onlyError, queryTags, tagListRequests, upstreamOf } from './support';
 

@@ -1,18 +1,14 @@
 /**
- * Runs the SWR sandbox standalone: `node dist/sandbox/main.js`.
+ * Runs the SWR sandbox standalone (`npm run sandbox`): `node dist/sandbox-main.js`.
  * Environment: `SANDBOX_PORT` (default 4010), `SANDBOX_HOST` (default 127.0.0.1).
  */
-import { DEMO_TOKEN, startSandbox } from './server';
-
-function readPort(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 4010;
-  const port = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
-  if (!(port >= 0 && port <= 65535)) throw new Error(`SANDBOX_PORT must be 0..65535, got "${raw}"`);
-  return port;
-}
+import { ConfigError, integer } from './config';
+import { DEMO_TOKEN, startSandbox } from './sandbox/server';
 
 async function main(): Promise<void> {
-  const port = readPort(process.env.SANDBOX_PORT);
+  const problems: string[] = [];
+  const port = integer(process.env, 'SANDBOX_PORT', 4010, 0, 65535, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
   const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
   const sandbox = await startSandbox({ host, port });
   console.log(`SWR sandbox listening on ${sandbox.url} (X-Auth-Token: ${DEMO_TOKEN})`);
