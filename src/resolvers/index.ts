@@ -1,4 +1,4 @@
-import { badUserInput, missingToken, quoted, toGraphQLError } from '../graphql/errors';
+import { badUserInput, quoted } from '../graphql/errors';
 import type { Resolvers } from '../generated/resolvers-types';
 import type { GatewayContext } from '../graphql/context';
 import type { RepositoryRef } from '../swr/client';
@@ -21,20 +21,20 @@ import {
 import { resolveRepositoryConnection } from './repository-connection';
 import { BigIntScalar, DateTimeScalar } from './scalars';
 import { resolveTagConnection } from './tag-connection';
+import { withUpstream } from './upstream';
 
 /** Resolvers only wire arguments to the pagination module and the loaders. */
 
-async function findTag(
+function findTag(
   repository: RepositoryRef,
   name: string,
   context: GatewayContext,
 ): Promise<SwrTag | null> {
-  if (!context.loaders) throw missingToken();
-  try {
-    return await context.loaders.tagByName.load({ repository, name });
-  } catch (error) {
-    throw toGraphQLError(error, `the repository ${repository.namespace}/${repository.name}`);
-  }
+  return withUpstream(
+    context,
+    `the repository ${repository.namespace}/${repository.name}`,
+    (loaders) => loaders.tagByName.load({ repository, name }),
+  );
 }
 
 /**

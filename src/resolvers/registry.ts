@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { badUserInput, missingToken, quoted, toGraphQLError } from '../graphql/errors';
+import { badUserInput, quoted } from '../graphql/errors';
 import { forgetRepository, type GatewayContext } from '../graphql/context';
 import type { DeleteTagInput, NamespacePermission } from '../generated/resolvers-types';
 import type { RepositoryDetails } from '../loaders/repository-details';
@@ -8,6 +8,7 @@ import { isValidNamespace, isValidRepositoryName, isValidTagName } from '../swr/
 import type { SwrNamespace } from '../swr/types';
 import { tagGlobalId } from './ids';
 import type { DeleteTagPayloadModel, NamespaceModel, RepositoryModel } from './models';
+import { withUpstream } from './upstream';
 
 /**
  * Browsing and changing the registry: organizations, a repository's details, deleting a tag.
@@ -45,24 +46,18 @@ export function repositoryRef(
 }
 
 /** The organizations the token may see. */
-export async function listNamespaces(context: GatewayContext): Promise<NamespaceModel[]> {
-  if (!context.loaders) throw missingToken();
-  try {
-    const namespaces = await context.loaders.namespaces.list();
+export function listNamespaces(context: GatewayContext): Promise<NamespaceModel[]> {
+  return withUpstream(context, 'the organizations', async (loaders) => {
+    const namespaces = await loaders.namespaces.list();
     return namespaces.map(({ name }) => ({ name }));
-  } catch (error) {
-    throw toGraphQLError(error, 'the organizations');
-  }
+  });
 }
 
 /** An organization's record, read once per request (or primed by the list). */
-async function namespaceRecord(name: string, context: GatewayContext): Promise<SwrNamespace> {
-  if (!context.loaders) throw missingToken();
-  try {
-    return await context.loaders.namespaces.byName.load(name);
-  } catch (error) {
-    throw toGraphQLError(error, `the organization ${name}`);
-  }
+function namespaceRecord(name: string, context: GatewayContext): Promise<SwrNamespace> {
+  return withUpstream(context, `the organization ${name}`, (loaders) =>
+    loaders.namespaces.byName.load(name),
+  );
 }
 
 /** `Query.namespace`: the organization, or null when SWR does not know it. */
@@ -94,16 +89,15 @@ export const namespaceFields = {
 };
 
 /** A repository's details, read once per request (or primed by the repository list). */
-async function repositoryDetails(
+function repositoryDetails(
   repository: RepositoryRef,
   context: GatewayContext,
 ): Promise<RepositoryDetails> {
-  if (!context.loaders) throw missingToken();
-  try {
-    return await context.loaders.repositoryDetails.load(repository);
-  } catch (error) {
-    throw toGraphQLError(error, `the repository ${repository.namespace}/${repository.name}`);
-  }
+  return withUpstream(
+    context,
+    `the repository ${repository.namespace}/${repository.name}`,
+    (loaders) => loaders.repositoryDetails.load(repository),
+  );
 }
 
 /** The resolver of one detail field of `Repository`. */
@@ -143,16 +137,15 @@ export async function deleteTag(
   if (!isValidTagName(input.tag)) {
     throw badUserInput(`${quoted(input.tag)} is not a valid tag name.`, 'input.tag');
   }
-  const { session, loaders } = context;
-  if (!session || !loaders) throw missingToken();
-  try {
-    await session.limit(() =>
-      session.client.deleteTag(session.token, repository, input.tag, session.call),
-    );
-  } catch (error) {
-    throw toGraphQLError(error, `the tag ${repository.namespace}/${repository.name}:${input.tag}`);
-  } finally {
-    forgetRepository(loaders, repository);
-  }
+  const subject = `the tag ${repository.namespace}/${repository.name}:${input.tag}`;
+  await withUpstream(context, subject, async (loaders, session) => {
+    try {
+      await session.limit(() =>
+        session.client.deleteTag(session.token, repository, input.tag, session.call),
+      );
+    } finally {
+      forgetRepository(loaders, repository);
+    }
+  });
   return { deletedTagId: tagGlobalId(repository, input.tag), repository };
 }

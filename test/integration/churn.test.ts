@@ -267,9 +267,9 @@ test('`last` alone reads the reversed head: one request, two where update times 
 
 describe('cursors whose offset is far from their tag', () => {
   const APP_QUERY = /* GraphQL */ `
-    query App($first: Int, $after: String) {
+    query App($first: Int, $after: String, $before: String) {
       repository(namespace: "library", name: "app") {
-        tags(first: $first, after: $after) {
+        tags(first: $first, after: $after, before: $before) {
           totalCount
           pageInfo {
             hasNextPage
@@ -297,18 +297,22 @@ describe('cursors whose offset is far from their tag', () => {
   });
 
   /**
-   * The page after a cursor of library/app's newest-first list made with this offset and key
-   * (name@time), and the upstream GETs it cost.
+   * The page after (or before) a cursor of library/app's newest-first list made with this offset
+   * and key (name@time), and the upstream GETs it cost.
    */
-  async function pageAfter(offset: number, key: string): Promise<{ body: Answer; gets: number }> {
+  async function pageAfter(
+    offset: number,
+    key: string,
+    side: 'after' | 'before' = 'after',
+  ): Promise<{ body: Answer; gets: number }> {
     const first = await h.graphql<{
       data: { repository: { tags: { edges: { cursor: string }[] } } };
     }>('{ repository(namespace: "library", name: "app") { tags(first: 1) { edges { cursor } } } }');
     const issued = first.data.repository.tags.edges[0]?.cursor ?? '';
     const [version, scope] = Buffer.from(issued, 'base64url').toString('latin1').split(':');
-    const after = Buffer.from(`${version}:${scope}:${offset}:${key}`).toString('base64url');
+    const cursor = Buffer.from(`${version}:${scope}:${offset}:${key}`).toString('base64url');
     h.sandbox.resetRequests();
-    const body = await h.graphql<Answer>(APP_QUERY, { first: 5, after });
+    const body = await h.graphql<Answer>(APP_QUERY, { first: 5, [side]: cursor });
     return { body, gets: upstreamGets(h) };
   }
 
@@ -322,6 +326,23 @@ describe('cursors whose offset is far from their tag', () => {
       nodes: [],
     });
     expect(gets).toBeLessThanOrEqual(2);
+  });
+
+  test('a `before` offset far past the end is searched for around the end, never read up to: two requests', async () => {
+    const { body, gets } = await pageAfter(
+      2_000_000_000,
+      'gone-long-ago@2000-01-01T00:00:00Z',
+      'before',
+    );
+    expect(body.errors).toBeUndefined();
+    // The tag sorts after every tag there is: the first five come before it.
+    const newest = expectedTags('library', 'app', 'updated_at', 'desc').slice(0, 5);
+    expect(body.data?.repository.tags).toEqual({
+      totalCount: 2500,
+      pageInfo: { hasNextPage: true },
+      nodes: newest.map((tag) => ({ name: tag.Tag })),
+    });
+    expect(gets).toBe(2);
   });
 
   test('a tag further from its offset than the search reads is refused, after a few requests', async () => {

@@ -1,43 +1,8 @@
 import fc from 'fast-check';
-import {
-  locateAnchor,
-  nameOrder,
-  timeOrder,
-  type Anchor,
-  type AnchorOrder,
-} from '../../src/pagination/anchor';
-
-/** A tag as far as ordering goes. */
-interface Row {
-  name: string;
-  updated: string;
-}
+import { locateAnchor, type Anchor } from '../../src/pagination/anchor';
+import { orderOf, sorted, time, type Order, type Row } from '../support/rows';
 
 type Edit = { kind: 'push' } | { kind: 'repush'; pick: number } | { kind: 'delete'; pick: number };
-
-type Order = { field: 'time' | 'name'; direction: 'asc' | 'desc' };
-
-function orderOf(order: Order): AnchorOrder<Row> {
-  return order.field === 'time'
-    ? timeOrder<Row>(
-        (row) => row.name,
-        (row) => row.updated,
-        order.direction,
-      )
-    : nameOrder<Row>((row) => row.name, order.direction);
-}
-
-/** The list as SWR would list it (equal times ordered by name, as the anchor assumes). */
-function sorted(rows: Row[], order: Order): Row[] {
-  const probe = orderOf(order);
-  return [...rows].sort((a, b) =>
-    probe.compare(a, { offset: 0, name: b.name, updated: b.updated }),
-  );
-}
-
-function time(step: number): string {
-  return new Date(Date.UTC(2025, 0, 1) + step * 60_000).toISOString().replace('.000', '');
-}
 
 const arbitraryList = fc
   .uniqueArray(fc.stringMatching(/^[a-z0-9]{1,6}$/), { minLength: 0, maxLength: 60 })

@@ -1,0 +1,23 @@
+import { missingToken, toGraphQLError } from '../graphql/errors';
+import type { GatewayContext, Loaders } from '../graphql/context';
+import type { UpstreamSession } from '../loaders/session';
+
+/**
+ * How every resolver reaches SWR: through the request's loaders, which exist only when the
+ * request carried a token (without one, `UNAUTHENTICATED` and no upstream call), with upstream
+ * failures turned into GraphQL errors about `subject` (for example `the repository
+ * library/nginx`).
+ */
+export async function withUpstream<T>(
+  context: GatewayContext,
+  subject: string,
+  use: (loaders: Loaders, session: UpstreamSession) => Promise<T>,
+): Promise<T> {
+  const { loaders, session } = context;
+  if (!loaders || !session) throw missingToken();
+  try {
+    return await use(loaders, session);
+  } catch (error) {
+    throw toGraphQLError(error, subject);
+  }
+}
