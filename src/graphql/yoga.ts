@@ -6,8 +6,10 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { getOperationAST, parse, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { createContext, type GatewayContext, type RequestRecord } from './context';
+import { readSchemaCosts } from './cost-schema';
 import { DEFAULT_LIMITS, queryLimitPlugins, type QueryLimits } from './limits';
 import { resolvers } from '../resolvers';
+import { COST_HINTS } from '../resolvers/costs';
 import type { SwrClient } from '../swr/client';
 
 /**
@@ -85,8 +87,9 @@ export function createGateway(options: GatewayOptions) {
     deadlineMs: options.requestDeadlineMs ?? 30_000,
     maxUpstreamAttempts: limits.maxUpstreamAttempts,
   };
+  const schema = createGatewaySchema();
   return createYoga<ServerContext, GatewayContext>({
-    schema: createGatewaySchema(),
+    schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
@@ -103,6 +106,10 @@ export function createGateway(options: GatewayOptions) {
       ),
     graphiql: { title: 'SWR GraphQL gateway', ...options.graphiql },
     renderGraphiQL: offlineGraphiQL(),
-    plugins: [useGraphQlJit(), ...queryLimitPlugins(limits), recordOperationName],
+    plugins: [
+      useGraphQlJit(),
+      ...queryLimitPlugins(limits, readSchemaCosts(schema, COST_HINTS)),
+      recordOperationName,
+    ],
   });
 }

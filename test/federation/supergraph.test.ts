@@ -1,5 +1,6 @@
 import { createServer, type RequestListener } from 'node:http';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
+import { composeServices as composeWithApollo } from '@apollo/composition';
 import { composeServices } from '@theguild/federation-composition';
 import { Kind, parse, print } from 'graphql';
 import { createYoga } from 'graphql-yoga';
@@ -171,7 +172,7 @@ describe('the subgraph', () => {
       .flatMap((extension) => extension.directives ?? [])
       .map((directive) => print(directive));
     expect(links).toContain(
-      '@link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])',
+      '@link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@cost", "@listSize"])',
     );
     const keys = (name: string): string[] =>
       document.definitions
@@ -182,9 +183,37 @@ describe('the subgraph', () => {
         .flatMap((definition) =>
           definition.kind === Kind.OBJECT_TYPE_DEFINITION ? (definition.directives ?? []) : [],
         )
+        .filter((directive) => directive.name.value === 'key')
         .map((directive) => print(directive));
     expect(keys('Repository')).toEqual(['@key(fields: "namespace name")']);
     expect(keys('Tag')).toEqual(['@key(fields: "id")']);
+  });
+
+  test('declares its costs: @cost on the fields that read SWR, @listSize on the connections', () => {
+    const document = parse(subgraphSdl);
+    const directivesOf = (type: string, field: string): string[] =>
+      document.definitions
+        .flatMap((definition) =>
+          definition.kind === Kind.OBJECT_TYPE_DEFINITION && definition.name.value === type
+            ? (definition.fields ?? [])
+            : [],
+        )
+        .filter((definition) => definition.name.value === field)
+        .flatMap((definition) => definition.directives ?? [])
+        .map((directive) => print(directive));
+    const listSize =
+      '@listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"], requireOneSlicingArgument: false)';
+    expect(directivesOf('Repository', 'tags')).toEqual(['@cost(weight: 2)', listSize]);
+    expect(directivesOf('Namespace', 'repositories')).toEqual(['@cost(weight: 2)', listSize]);
+    for (const [type, field] of [
+      ['Query', 'namespaces'],
+      ['Query', 'namespace'],
+      ['Query', 'node'],
+      ['Repository', 'tag'],
+      ['Mutation', 'deleteTag'],
+    ] as const) {
+      expect([type, field, directivesOf(type, field)]).toEqual([type, field, ['@cost(weight: 1)']]);
+    }
   });
 
   test('resolves a Repository reference without asking SWR until a field needs it', async () => {
@@ -312,6 +341,24 @@ describe('the supergraph', () => {
   test('composes into a supergraph that joins both subgraphs', () => {
     expect(supergraphSdl).toContain('@join__graph(name: "swr"');
     expect(supergraphSdl).toContain('@join__graph(name: "deployments"');
+  });
+
+  test("keeps the costs for a router's demand control, composed by either composer", () => {
+    const apollo = composeWithApollo([
+      { name: 'swr', typeDefs: parse(subgraphSdl), url: h.url },
+      { name: 'deployments', typeDefs: parse(DEPLOYMENTS_SDL), url: deployments.url },
+    ]);
+    expect(apollo.errors).toBeUndefined();
+    for (const supergraph of [supergraphSdl, apollo.supergraphSdl ?? '']) {
+      expect(supergraph).toContain('@link(url: "https://specs.apollo.dev/cost/v0.1"');
+      const tags = parse(supergraph).definitions.flatMap((definition) =>
+        definition.kind === Kind.OBJECT_TYPE_DEFINITION && definition.name.value === 'Repository'
+          ? (definition.fields ?? []).filter((field) => field.name.value === 'tags')
+          : [],
+      );
+      const names = tags.flatMap((field) => field.directives ?? []).map((d) => d.name.value);
+      expect(names).toEqual(expect.arrayContaining(['cost', 'listSize']));
+    }
   });
 
   test('answers a query that starts in the deployments subgraph, with the token passed on', async () => {

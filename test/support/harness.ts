@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { QueryLimits } from '../../src/graphql/limits';
 import { createGateway } from '../../src/graphql/yoga';
 import { DEMO_TOKEN, startSandbox, type SandboxHandle } from '../../src/sandbox/server';
 import { SwrClient } from '../../src/swr/client';
@@ -34,14 +35,21 @@ export interface GraphQLBody {
   errors?: GraphQLError[];
 }
 
-export async function startHarness(options: { upstream?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { upstream?: string; limits?: QueryLimits } = {},
+): Promise<Harness> {
   const sandbox = await startSandbox();
   const client = new SwrClient({
     endpoint: options.upstream ?? sandbox.url,
     timeoutMs: 5_000,
     maxConnections: 16,
   });
-  const gateway = createGateway({ client, upstreamConcurrencyPerRequest: 8, logger: false });
+  const gateway = createGateway({
+    client,
+    upstreamConcurrencyPerRequest: 8,
+    logger: false,
+    ...(options.limits && { limits: options.limits }),
+  });
   const server: Server = createServer((request, response) => void gateway(request, response));
   await new Promise<void>((resolve) => {
     server.listen(0, '127.0.0.1', resolve);
