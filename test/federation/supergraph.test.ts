@@ -5,15 +5,26 @@ import { Kind, parse, print } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { expectedTags } from '../../src/sandbox/data';
-import { DEMO_TOKEN } from '../../src/sandbox/server';
-import { startHarness, type GraphQLBody, type Harness } from '../support/harness';
+import { DEMO_TOKEN, startSandbox, type SandboxHandle } from '../../src/sandbox/server';
+import type { GraphQLBody } from '../support/harness';
 import { listenOnLoopback, type Listening } from '../support/listen';
+import {
+  buildGateway,
+  loopback,
+  startGatewayProcess,
+  type GatewayProcess,
+} from '../support/process';
 
 /**
- * The gateway as an Apollo Federation v2 subgraph: its SDL composes with an independent
- * `deployments` subgraph, and a real federation gateway (Hive Gateway's runtime) answers a query
- * that starts there and continues into this subgraph, with the caller's token passed on.
+ * The built gateway as an Apollo Federation v2 subgraph at `/subgraph`, behind its secret: its
+ * SDL composes with an independent `deployments` subgraph, and a real federation gateway (Hive
+ * Gateway's runtime), sending the secret, answers a query that starts there and continues into
+ * this subgraph, with the caller's token passed on. Without the secret `/subgraph` answers
+ * nothing. Introspection is switched off on `/graphql`; routers still read `_service`.
  */
+
+const SECRET = 'federation-test-secret-0123456789';
+const WITH_SECRET = { 'x-subgraph-secret': SECRET };
 
 async function listen(handler: RequestListener, path: string): Promise<Listening> {
   const listening = await listenOnLoopback(createServer(handler));
@@ -113,41 +124,72 @@ function firstTags(namespace: string, name: string) {
   };
 }
 
-let h: Harness;
+let sandbox: SandboxHandle;
+let swr: GatewayProcess;
+/** The built gateway's endpoints, on 127.0.0.1. */
+let api: string;
+let subgraph: string;
 let deployments: Listening;
 let gateway: Listening;
 let disposeGateway: () => Promise<void> | void;
 let subgraphSdl: string;
 let supergraphSdl: string;
 
+/** A query to the subgraph as the router sends it: with the secret. */
+function toSubgraph<T = GraphQLBody>(
+  query: string,
+  headers: Record<string, string> = {},
+  variables: Record<string, unknown> = {},
+): Promise<T> {
+  return post<T>(subgraph, query, { ...WITH_SECRET, ...headers }, variables);
+}
+
+function upstreamCount(): number {
+  return sandbox.requests.length;
+}
+
+/** Hive Gateway's runtime over the supergraph, sending the swr subgraph `headers` beside the token. */
+function startRouter(headers: Record<string, string>) {
+  return createGatewayRuntime({
+    supergraph: supergraphSdl,
+    logging: false,
+    propagateHeaders: {
+      // The caller's token, in either header the subgraph reads; the secret to swr alone.
+      fromClientToSubgraphs: ({ request, subgraphName }) => ({
+        'x-auth-token': request.headers.get('x-auth-token'),
+        authorization: request.headers.get('authorization'),
+        ...(subgraphName === 'swr' ? headers : {}),
+      }),
+    },
+  });
+}
+
+beforeAll(() => {
+  buildGateway();
+}, 120_000);
+
 beforeAll(async () => {
-  h = await startHarness();
+  sandbox = await startSandbox();
+  swr = await startGatewayProcess({
+    SWR_ENDPOINT: sandbox.url,
+    SUBGRAPH_SECRET: SECRET,
+    INTROSPECTION: 'false',
+  });
+  api = loopback(swr.url);
+  subgraph = loopback(swr.subgraphUrl);
   deployments = await startDeployments();
 
-  const service = await post<{ data: { _service: { sdl: string } } }>(
-    h.url,
-    '{ _service { sdl } }',
-  );
+  const service = await toSubgraph<{ data: { _service: { sdl: string } } }>('{ _service { sdl } }');
   subgraphSdl = service.data._service.sdl;
   const composed = composeServices([
-    { name: 'swr', typeDefs: parse(subgraphSdl), url: h.url },
+    { name: 'swr', typeDefs: parse(subgraphSdl), url: subgraph },
     { name: 'deployments', typeDefs: parse(DEPLOYMENTS_SDL), url: deployments.url },
   ]);
   expect(composed.errors).toBeUndefined();
   if (composed.supergraphSdl === undefined) throw new Error('composition failed');
   supergraphSdl = composed.supergraphSdl;
 
-  const runtime = createGatewayRuntime({
-    supergraph: supergraphSdl,
-    logging: false,
-    propagateHeaders: {
-      // The caller's token, in either header the subgraph reads.
-      fromClientToSubgraphs: ({ request }) => ({
-        'x-auth-token': request.headers.get('x-auth-token'),
-        authorization: request.headers.get('authorization'),
-      }),
-    },
-  });
+  const runtime = startRouter(WITH_SECRET);
   disposeGateway = () => runtime.dispose();
   gateway = await listen((request, response) => void runtime(request, response), '/graphql');
 });
@@ -156,11 +198,12 @@ afterAll(async () => {
   await gateway.close();
   await disposeGateway();
   await deployments.close();
-  await h.close();
+  expect(await swr.stop()).toBe(0);
+  await sandbox.close();
 });
 
 beforeEach(() => {
-  h.sandbox.resetRequests();
+  sandbox.resetRequests();
 });
 
 describe('the subgraph', () => {
@@ -202,7 +245,7 @@ describe('the subgraph', () => {
       { __typename: 'Repository', namespace: 'library', name: 'nginx' },
       { __typename: 'Repository', namespace: 'library', name: 'team/app' },
     ];
-    const names = await post(h.url, query, { 'x-auth-token': DEMO_TOKEN }, { representations });
+    const names = await toSubgraph(query, { 'x-auth-token': DEMO_TOKEN }, { representations });
     expect(names).toEqual({
       data: {
         _entities: [
@@ -211,10 +254,9 @@ describe('the subgraph', () => {
         ],
       },
     });
-    expect(h.upstreamCount()).toBe(0);
+    expect(upstreamCount()).toBe(0);
 
-    const withTags = await post(
-      h.url,
+    const withTags = await toSubgraph(
       /* GraphQL */ `
         query ($representations: [_Any!]!) {
           _entities(representations: $representations) {
@@ -237,31 +279,31 @@ describe('the subgraph', () => {
         ],
       },
     });
-    expect(h.upstreamCount()).toBeGreaterThan(0);
+    expect(upstreamCount()).toBeGreaterThan(0);
   });
 
   test('checks the names of a Repository reference as Query.repository does', async () => {
-    const body = await post(
-      h.url,
+    const body = await toSubgraph(
       'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Repository { name } } }',
       { 'x-auth-token': DEMO_TOKEN },
       { r: [{ __typename: 'Repository', namespace: 'Library', name: 'nginx' }] },
     );
     expect(body.data).toEqual({ _entities: [null] });
     expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
-    expect(h.upstreamCount()).toBe(0);
+    expect(upstreamCount()).toBe(0);
   });
 
   test('resolves a Tag reference by its id', async () => {
-    const direct = await h.graphql<{
+    const direct = await post<{
       data: { repository: { tag: { id: string; digest: string } } };
     }>(
+      api,
       '{ repository(namespace: "library", name: "team/app") { tag(name: "latest") { id digest } } }',
+      { 'x-auth-token': DEMO_TOKEN },
     );
     const { id, digest } = direct.data.repository.tag;
 
-    const body = await post(
-      h.url,
+    const body = await toSubgraph(
       /* GraphQL */ `
         query ($r: [_Any!]!) {
           _entities(representations: $r) {
@@ -296,15 +338,14 @@ describe('the subgraph', () => {
 
   test('answers a Tag reference without a token as a direct call', async () => {
     const id = Buffer.from('Tag:library/nginx:latest').toString('base64url');
-    const body = await post(
-      h.url,
+    const body = await toSubgraph(
       'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Tag { name } } }',
       {},
       { r: [{ __typename: 'Tag', id }] },
     );
     expect(body.data).toEqual({ _entities: [null] });
     expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
-    expect(h.upstreamCount()).toBe(0);
+    expect(upstreamCount()).toBe(0);
   });
 });
 
@@ -341,8 +382,8 @@ describe('the supergraph', () => {
         },
       ],
     });
-    expect(h.sandbox.requests.length).toBeGreaterThan(0);
-    expect(h.sandbox.requests.every((r) => r.account === 'demo')).toBe(true);
+    expect(sandbox.requests.length).toBeGreaterThan(0);
+    expect(sandbox.requests.every((r) => r.account === 'demo')).toBe(true);
   });
 
   test('passes on an `Authorization: Bearer` token too', async () => {
@@ -353,7 +394,7 @@ describe('the supergraph', () => {
     );
     expect(body.errors).toBeUndefined();
     expect(body.data?.deployments[1]?.repository.tags).toEqual(firstTags('library', 'team/app'));
-    expect(h.sandbox.requests.every((r) => r.account === 'demo')).toBe(true);
+    expect(sandbox.requests.every((r) => r.account === 'demo')).toBe(true);
   });
 
   test('reaches a repository whose name contains `/` (library/team/app)', async () => {
@@ -377,17 +418,16 @@ describe('the supergraph', () => {
       },
     });
     // SWR's path spells the `/` as `$`.
-    expect(h.sandbox.requests.map((r) => r.path)).toContain(
+    expect(sandbox.requests.map((r) => r.path)).toContain(
       '/v2/manage/namespaces/library/repos/team$app/tags',
     );
   });
 
   test('answers UNAUTHENTICATED without a token, as a direct call does', async () => {
     const body = await post(gateway.url, DEPLOYMENTS_QUERY);
-    const direct = await h.graphql(
+    const direct = await post(
+      api,
       '{ repository(namespace: "library", name: "nginx") { tags(first: 2) { totalCount } } }',
-      {},
-      null,
     );
     expect(direct.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(body.errors?.length).toBeGreaterThan(0);
@@ -395,6 +435,132 @@ describe('the supergraph', () => {
     expect(body.errors?.find((e) => e.extensions?.code === 'UNAUTHENTICATED')?.message).toBe(
       direct.errors?.[0]?.message,
     );
-    expect(h.upstreamCount()).toBe(0);
+    expect(upstreamCount()).toBe(0);
+  });
+});
+
+describe('the subgraph behind its secret', () => {
+  const ENTITIES = /* GraphQL */ `
+    query ($r: [_Any!]!) {
+      _entities(representations: $r) {
+        ... on Repository {
+          tags(first: 2) {
+            totalCount
+          }
+        }
+      }
+    }
+  `;
+  const NGINX = [{ __typename: 'Repository', namespace: 'library', name: 'nginx' }];
+
+  test.each<{ label: string; headers: Record<string, string> }>([
+    { label: 'without the header', headers: {} },
+    { label: 'with another secret', headers: { 'x-subgraph-secret': 'another-secret-0123456789' } },
+    { label: 'with a prefix of the secret', headers: { 'x-subgraph-secret': SECRET.slice(0, 16) } },
+    { label: 'with the secret and more', headers: { 'x-subgraph-secret': `${SECRET}x` } },
+  ])(
+    '$label, /subgraph refuses with SUBGRAPH_FORBIDDEN and asks SWR nothing',
+    async ({ headers }) => {
+      const response = await fetch(subgraph, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-auth-token': DEMO_TOKEN, ...headers },
+        body: JSON.stringify({ query: ENTITIES, variables: { r: NGINX } }),
+      });
+      expect(response.status).toBe(403);
+      const body = (await response.json()) as GraphQLBody;
+      expect(body.data).toBeUndefined();
+      expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['SUBGRAPH_FORBIDDEN']);
+      expect(body.errors?.[0]?.message).toContain('x-subgraph-secret');
+      expect(upstreamCount()).toBe(0);
+    },
+  );
+
+  test('with the secret, the same request is answered from SWR', async () => {
+    const body = await toSubgraph(ENTITIES, { 'x-auth-token': DEMO_TOKEN }, { r: NGINX });
+    expect(body).toEqual({
+      data: { _entities: [{ tags: { totalCount: firstTags('library', 'nginx').totalCount } }] },
+    });
+    expect(upstreamCount()).toBe(1);
+  });
+
+  test('a router that does not send the secret gets no data of swr, and SWR is not asked', async () => {
+    const runtime = startRouter({});
+    const router = await listen((request, response) => void runtime(request, response), '/graphql');
+    try {
+      const body = await post<{ data?: SupergraphData | null; errors?: unknown[] }>(
+        router.url,
+        DEPLOYMENTS_QUERY,
+        { 'x-auth-token': DEMO_TOKEN },
+      );
+      expect(body.errors?.length).toBeGreaterThan(0);
+      expect(JSON.stringify(body.data ?? null)).not.toContain('totalCount":');
+      expect(upstreamCount()).toBe(0);
+    } finally {
+      await router.close();
+      await runtime.dispose();
+    }
+  });
+});
+
+describe('the public API beside the subgraph', () => {
+  test('/graphql serves neither _service nor _entities', async () => {
+    for (const query of [
+      '{ _service { sdl } }',
+      '{ _entities(representations: []) { __typename } }',
+    ]) {
+      const body = await post(api, query, { 'x-auth-token': DEMO_TOKEN });
+      expect(body.data).toBeUndefined();
+      expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    }
+  });
+
+  test('INTROSPECTION=false: /graphql refuses introspection with INTROSPECTION_DISABLED, routers still read _service', async () => {
+    for (const query of [
+      '{ __schema { queryType { name } } }',
+      '{ __type(name: "Repository") { fields { name } } }',
+      'query { repository(namespace: "library", name: "nginx") { name } __schema { types { name } } }',
+    ]) {
+      const body = await post(api, query, { 'x-auth-token': DEMO_TOKEN });
+      expect(body.data).toBeUndefined();
+      expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['INTROSPECTION_DISABLED']);
+    }
+    expect(await post(api, '{ __typename }')).toEqual({ data: { __typename: 'Query' } });
+    const service = await toSubgraph<{ data: { _service: { sdl: string } } }>(
+      '{ _service { sdl } }',
+    );
+    expect(service.data._service.sdl).toContain('type Repository');
+    expect(upstreamCount()).toBe(0);
+  });
+});
+
+describe('SUBGRAPH_PORT', () => {
+  test('serves /subgraph on a port of its own, and PORT no longer answers it', async () => {
+    const own = await startGatewayProcess({ SWR_ENDPOINT: sandbox.url, SUBGRAPH_PORT: '0' });
+    try {
+      const ownSubgraph = loopback(own.subgraphUrl);
+      expect(new URL(ownSubgraph).port).not.toBe(String(own.port));
+      const service = await post<{ data?: { _service: { sdl: string } } }>(
+        ownSubgraph,
+        '{ _service { sdl } }',
+      );
+      expect(service.data?._service.sdl).toContain('@key(fields: "namespace name")');
+      const onPort = await fetch(`http://127.0.0.1:${own.port}/subgraph`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ _service { sdl } }' }),
+      });
+      expect(onPort.status).toBe(404);
+      // And the subgraph's port serves no public API.
+      const apiOnSubgraphPort = await fetch(ownSubgraph.replace('/subgraph', '/graphql'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect(apiOnSubgraphPort.status).toBe(404);
+      const direct = await post(loopback(own.url), '{ __typename }');
+      expect(direct).toEqual({ data: { __typename: 'Query' } });
+    } finally {
+      expect(await own.stop()).toBe(0);
+    }
   });
 });

@@ -18,11 +18,18 @@ export function buildGateway(): void {
   );
 }
 
+/** A URL the process logged (`localhost`), on the loopback address it listens on. */
+export function loopback(url: string): string {
+  return url.replace('//localhost:', '//127.0.0.1:');
+}
+
 export interface GatewayProcess {
   child: ChildProcess;
   /** The GraphQL endpoint the process logged, for example http://localhost:41231/graphql. */
   url: string;
   port: number;
+  /** The subgraph endpoint it logged: on `port`, or on SUBGRAPH_PORT's port. */
+  subgraphUrl: string;
   /** Everything it wrote to stdout and stderr so far. */
   output: () => string;
   /** Sends a signal and resolves with the exit code. */
@@ -48,9 +55,18 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
   };
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const match = /"url":"(http:\/\/localhost:(\d+)\/graphql)"/.exec(output);
-    if (match?.[1] && match[2]) {
-      return { child, url: match[1], port: Number(match[2]), output: () => output, stop };
+    const match = /"url":"(http:\/\/localhost:(\d+)\/graphql)","subgraphUrl":"([^"]+)"/.exec(
+      output,
+    );
+    if (match?.[1] && match[2] && match[3]) {
+      return {
+        child,
+        url: match[1],
+        port: Number(match[2]),
+        subgraphUrl: match[3],
+        output: () => output,
+        stop,
+      };
     }
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
