@@ -89,27 +89,41 @@ function noIntrospection(context: ValidationContext): ASTVisitor {
   };
 }
 
-/** Variables that do not coerce to their types, or required ones missing: BAD_USER_INPUT. */
-function useCodedVariableErrors(): Plugin {
+/**
+ * Variables that do not coerce to their types, or required ones missing: BAD_USER_INPUT. And a
+ * result refused before execution (no `data`, as a query over the cost limit) is a request
+ * error: GraphQL over HTTP wants a 4xx for it under `application/graphql-response+json`.
+ */
+function useCodedExecutionErrors(): Plugin {
+  const onExecuteDone = ({ result }: { result: unknown }): void => {
+    // envelop types the result loosely; without streaming it is one execution result.
+    const { data, errors } = result as { data?: unknown; errors?: readonly GraphQLError[] };
+    if (data !== undefined || !errors) return;
+    for (const error of errors) {
+      const extensions = error.extensions as { http?: { status?: number; spec?: boolean } };
+      extensions.http ??= { status: 400, spec: true };
+    }
+  };
   return {
     onExecute({ args, setResultAndStopExecution }) {
       // envelop types the arguments loosely; they are graphql-js's execution arguments.
       const { document, operationName, schema, variableValues } = args as ExecutionArgs;
       const definitions = getOperationAST(document, operationName)?.variableDefinitions;
-      if (!definitions?.length) return;
-      const { errors } = getVariableValues(schema, definitions, variableValues ?? {}, {
-        maxErrors: 20,
-      });
-      if (!errors) return;
-      setResultAndStopExecution({
-        errors: errors.map(
-          (error) =>
-            new GraphQLError(error.message, {
-              nodes: error.nodes,
-              extensions: { code: 'BAD_USER_INPUT', http: { status: 400, spec: true } },
-            }),
-        ),
-      });
+      const errors = definitions?.length
+        ? getVariableValues(schema, definitions, variableValues ?? {}, { maxErrors: 20 }).errors
+        : undefined;
+      if (errors) {
+        setResultAndStopExecution({
+          errors: errors.map(
+            (error) =>
+              new GraphQLError(error.message, {
+                nodes: error.nodes,
+                extensions: { code: 'BAD_USER_INPUT', http: { status: 400, spec: true } },
+              }),
+          ),
+        });
+      }
+      return { onExecuteDone };
     },
   };
 }
@@ -149,5 +163,5 @@ export function requestErrorPlugins(options: { introspection: boolean }): Plugin
       if (!options.introspection) addValidationRule(noIntrospection);
     },
   };
-  return [parsing, useCodedVariableErrors()];
+  return [parsing, useCodedExecutionErrors()];
 }

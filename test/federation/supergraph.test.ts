@@ -1,19 +1,14 @@
 import { createServer, type RequestListener } from 'node:http';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { composeServices } from '@theguild/federation-composition';
-import { Kind, parse, print } from 'graphql';
+import { Kind, getIntrospectionQuery, parse, print, type IntrospectionQuery } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { expectedTags } from '../../src/sandbox/data';
-import { DEMO_TOKEN, startSandbox, type SandboxHandle } from '../../src/sandbox/server';
+import { DEMO_TOKEN } from '../../src/sandbox/server';
 import type { GraphQLBody } from '../support/harness';
 import { listenOnLoopback, type Listening } from '../support/listen';
-import {
-  buildGateway,
-  loopback,
-  startGatewayProcess,
-  type GatewayProcess,
-} from '../support/process';
+import { buildGateway, startBuiltGateway, type BuiltGateway } from '../support/process';
 
 /**
  * The built gateway as an Apollo Federation v2 subgraph at `/subgraph`, behind its secret: its
@@ -124,9 +119,8 @@ function firstTags(namespace: string, name: string) {
   };
 }
 
-let sandbox: SandboxHandle;
-let swr: GatewayProcess;
-/** The built gateway's endpoints, on 127.0.0.1. */
+let swr: BuiltGateway;
+/** The built gateway's endpoints. */
 let api: string;
 let subgraph: string;
 let deployments: Listening;
@@ -145,7 +139,7 @@ function toSubgraph<T = GraphQLBody>(
 }
 
 function upstreamCount(): number {
-  return sandbox.requests.length;
+  return swr.upstreamCount();
 }
 
 /** Hive Gateway's runtime over the supergraph, sending the swr subgraph `headers` beside the token. */
@@ -169,14 +163,9 @@ beforeAll(() => {
 }, 120_000);
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
-  swr = await startGatewayProcess({
-    SWR_ENDPOINT: sandbox.url,
-    SUBGRAPH_SECRET: SECRET,
-    INTROSPECTION: 'false',
-  });
-  api = loopback(swr.url);
-  subgraph = loopback(swr.subgraphUrl);
+  swr = await startBuiltGateway({ SUBGRAPH_SECRET: SECRET, INTROSPECTION: 'false' });
+  api = swr.url;
+  subgraph = swr.subgraphUrl;
   deployments = await startDeployments();
 
   const service = await toSubgraph<{ data: { _service: { sdl: string } } }>('{ _service { sdl } }');
@@ -198,12 +187,11 @@ afterAll(async () => {
   await gateway.close();
   await disposeGateway();
   await deployments.close();
-  expect(await swr.stop()).toBe(0);
-  await sandbox.close();
+  await swr.close();
 });
 
 beforeEach(() => {
-  sandbox.resetRequests();
+  swr.sandbox.resetRequests();
 });
 
 describe('the subgraph', () => {
@@ -382,8 +370,8 @@ describe('the supergraph', () => {
         },
       ],
     });
-    expect(sandbox.requests.length).toBeGreaterThan(0);
-    expect(sandbox.requests.every((r) => r.account === 'demo')).toBe(true);
+    expect(swr.sandbox.requests.length).toBeGreaterThan(0);
+    expect(swr.sandbox.requests.every((r) => r.account === 'demo')).toBe(true);
   });
 
   test('passes on an `Authorization: Bearer` token too', async () => {
@@ -394,7 +382,7 @@ describe('the supergraph', () => {
     );
     expect(body.errors).toBeUndefined();
     expect(body.data?.deployments[1]?.repository.tags).toEqual(firstTags('library', 'team/app'));
-    expect(sandbox.requests.every((r) => r.account === 'demo')).toBe(true);
+    expect(swr.sandbox.requests.every((r) => r.account === 'demo')).toBe(true);
   });
 
   test('reaches a repository whose name contains `/` (library/team/app)', async () => {
@@ -418,7 +406,7 @@ describe('the supergraph', () => {
       },
     });
     // SWR's path spells the `/` as `$`.
-    expect(sandbox.requests.map((r) => r.path)).toContain(
+    expect(swr.sandbox.requests.map((r) => r.path)).toContain(
       '/v2/manage/namespaces/library/repos/team$app/tags',
     );
   });
@@ -533,18 +521,66 @@ describe('the public API beside the subgraph', () => {
   });
 });
 
+describe('the public schema, with introspection on', () => {
+  const FEDERATION_NAMES = ['_entities', '_service', '_Any', '_Entity', '_Service'];
+  let open: BuiltGateway;
+  beforeAll(async () => {
+    open = await startBuiltGateway();
+  });
+  afterAll(async () => {
+    await open.close();
+  });
+
+  /** Every type, field, argument type and directive name an introspection of `url` lists. */
+  async function introspectedNames(url: string): Promise<Set<string>> {
+    const body = await post<{ data?: IntrospectionQuery; errors?: unknown[] }>(
+      url,
+      getIntrospectionQuery(),
+    );
+    expect(body.errors).toBeUndefined();
+    const schema = body.data?.__schema;
+    if (!schema) throw new Error('no introspection data');
+    const names = new Set<string>();
+    for (const type of schema.types) {
+      names.add(type.name);
+      if (type.kind === 'OBJECT' || type.kind === 'INTERFACE') {
+        for (const field of type.fields) names.add(field.name);
+      }
+    }
+    for (const directive of schema.directives) names.add(directive.name);
+    return names;
+  }
+
+  test('introspection of /graphql lists no _entities, _service, _Any, _Entity, _Service, nor federation directives', async () => {
+    const names = await introspectedNames(open.url);
+    expect(names).toContain('Repository');
+    expect(names).toContain('tags');
+    for (const name of FEDERATION_NAMES) expect(names).not.toContain(name);
+    const federationLeftovers = [...names].filter(
+      (name) => name.startsWith('link__') || name.startsWith('federation__') || name === 'key',
+    );
+    expect(federationLeftovers).toEqual([]);
+    expect(open.upstreamCount()).toBe(0);
+  });
+
+  test('introspection of /subgraph lists them: the same schema, with federation', async () => {
+    const names = await introspectedNames(open.subgraphUrl);
+    for (const name of FEDERATION_NAMES) expect(names).toContain(name);
+  });
+});
+
 describe('SUBGRAPH_PORT', () => {
   test('serves /subgraph on a port of its own, and PORT no longer answers it', async () => {
-    const own = await startGatewayProcess({ SWR_ENDPOINT: sandbox.url, SUBGRAPH_PORT: '0' });
+    const own = await startBuiltGateway({ SUBGRAPH_PORT: '0' });
     try {
-      const ownSubgraph = loopback(own.subgraphUrl);
-      expect(new URL(ownSubgraph).port).not.toBe(String(own.port));
+      const ownSubgraph = own.subgraphUrl;
+      expect(new URL(ownSubgraph).port).not.toBe(new URL(own.base).port);
       const service = await post<{ data?: { _service: { sdl: string } } }>(
         ownSubgraph,
         '{ _service { sdl } }',
       );
       expect(service.data?._service.sdl).toContain('@key(fields: "namespace name")');
-      const onPort = await fetch(`http://127.0.0.1:${own.port}/subgraph`, {
+      const onPort = await fetch(`${own.base}/subgraph`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: '{ _service { sdl } }' }),
@@ -557,10 +593,10 @@ describe('SUBGRAPH_PORT', () => {
         body: JSON.stringify({ query: '{ __typename }' }),
       });
       expect(apiOnSubgraphPort.status).toBe(404);
-      const direct = await post(loopback(own.url), '{ __typename }');
+      const direct = await post(own.url, '{ __typename }');
       expect(direct).toEqual({ data: { __typename: 'Query' } });
     } finally {
-      expect(await own.stop()).toBe(0);
+      await own.close();
     }
   });
 });

@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { startSandbox, type SandboxHandle } from '../../src/sandbox/server';
 
 /**
  * The gateway as a process, as `npm start` runs it: built with tsc, then `node dist/main.js`
@@ -74,4 +75,45 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The built gateway as a process over a sandbox of the test's own, whose requests it counts. */
+export interface BuiltGateway {
+  process: GatewayProcess;
+  sandbox: SandboxHandle;
+  /** http://127.0.0.1:{port} */
+  base: string;
+  /** http://127.0.0.1:{port}/graphql */
+  url: string;
+  /** The subgraph endpoint, on 127.0.0.1. */
+  subgraphUrl: string;
+  /** The upstream requests the sandbox served since the last reset. */
+  upstreamCount(): number;
+  /** Stops the process (expecting exit 0) and the sandbox. */
+  close(): Promise<void>;
+}
+
+export async function startBuiltGateway(env: Record<string, string> = {}): Promise<BuiltGateway> {
+  const sandbox = await startSandbox();
+  let started: GatewayProcess;
+  try {
+    started = await startGatewayProcess({ SWR_ENDPOINT: sandbox.url, ...env });
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
+  const base = `http://127.0.0.1:${started.port}`;
+  return {
+    process: started,
+    sandbox,
+    base,
+    url: `${base}/graphql`,
+    subgraphUrl: loopback(started.subgraphUrl),
+    upstreamCount: () => sandbox.requests.length,
+    async close() {
+      const code = await started.stop();
+      await sandbox.close();
+      if (code !== 0) throw new Error(`the gateway exited with ${code}:\n${started.output()}`);
+    },
+  };
 }
