@@ -137,6 +137,7 @@ export function useTrustedDocuments(
           'BAD_REQUEST',
           'Send the `documentId` of a trusted document (or `doc_id`, or Apollo’s `extensions.persistedQuery.sha256Hash`).',
           400,
+          true,
         ),
     },
   });
