@@ -5,13 +5,17 @@
  * and GET), refuses document text and unknown ids before any upstream request, and names the
  * document in the access log and the metrics. A manifest that does not load stops the start.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_TOKEN } from '../../src/sandbox/server';
-import { ROOT, buildGateway, startBuiltGateway, type BuiltGateway } from '../support/process';
+import {
+  buildGateway,
+  runUntilExit,
+  startBuiltGateway,
+  type BuiltGateway,
+} from '../support/process';
 import { expectNginxData, get, json, onlyError, post, sample, type Answer } from './support';
 
 const NGINX = `query Nginx {
@@ -245,24 +249,8 @@ describe("Apollo's persisted-query manifest", () => {
 
 describe('a manifest that does not load stops the start', () => {
   /** Runs the built gateway with PERSISTED_DOCUMENTS at `path`: its exit code and stderr. */
-  function start(path: string): { status: number | null; stderr: string } {
-    try {
-      execFileSync(process.execPath, [join(ROOT, 'dist', 'main.js')], {
-        env: {
-          PATH: process.env.PATH ?? '',
-          PORT: '0',
-          HOST: '127.0.0.1',
-          PERSISTED_DOCUMENTS: path,
-        },
-        stdio: 'pipe',
-        timeout: 15_000,
-      });
-      return { status: 0, stderr: '' };
-    } catch (error) {
-      const failure = error as { status: number | null; stderr: Buffer };
-      return { status: failure.status, stderr: failure.stderr.toString() };
-    }
-  }
+  const start = (path: string) =>
+    runUntilExit({ PORT: '0', HOST: '127.0.0.1', PERSISTED_DOCUMENTS: path });
 
   test.each([
     {

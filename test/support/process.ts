@@ -24,6 +24,27 @@ export function loopback(url: string): string {
   return url.replace('//localhost:', '//127.0.0.1:');
 }
 
+/**
+ * Runs `node dist/main.js` with `env` until it exits, for a start that must fail: its exit code
+ * (null when it had to be killed after 15 s) and what it wrote to stderr.
+ */
+export function runUntilExit(env: Record<string, string>): {
+  status: number | null;
+  stderr: string;
+} {
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: 'pipe',
+      timeout: 15_000,
+    });
+    return { status: 0, stderr: '' };
+  } catch (error) {
+    const failure = error as { status: number | null; stderr: Buffer };
+    return { status: failure.status, stderr: failure.stderr.toString() };
+  }
+}
+
 export interface GatewayProcess {
   child: ChildProcess;
   /** The GraphQL endpoint the process logged, for example http://localhost:41231/graphql. */
