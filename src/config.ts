@@ -45,6 +45,32 @@ export interface Config {
   /** The largest request body accepted; larger ones get 413. */
   maxBodyBytes: number;
   limits: QueryLimits;
+  /**
+   * How long an idle keep-alive connection stays open. Above the 60 s idle timeout most load
+   * balancers use, so that the balancer, not the gateway, closes an idle connection: otherwise the
+   * gateway may close one just as the balancer sends a request on it, and the caller gets a 502.
+   */
+  keepAliveTimeoutMs: number;
+  /**
+   * How long a client may take to send a whole request. Node's headers timeout is set a second
+   * above the keep-alive timeout, as Node's documentation advises.
+   */
+  requestTimeoutMs: number;
+  /**
+   * The origins browsers may call `/graphql` from; null allows every origin (`*`). Credentials
+   * are never allowed: the token travels in a header, never in a cookie.
+   */
+  corsOrigins: string[] | null;
+  /** A JSON file of trusted documents (id → document text); null runs any document. */
+  persistedDocuments: string | null;
+  /** With trusted documents: whether document text is run too (GraphiQL, development). */
+  allowArbitraryDocuments: boolean;
+  /** Whether `/graphql` answers introspection (`/subgraph` always answers `_service`). */
+  introspection: boolean;
+  /** A port of its own for `/subgraph`; null serves it beside `/graphql` on PORT. */
+  subgraphPort: number | null;
+  /** The secret routers send in `X-Subgraph-Secret`; null leaves `/subgraph` open. */
+  subgraphSecret: string | null;
   logLevel: LogLevel;
   /** Production hides error details of unexpected errors and field suggestions. */
   production: boolean;
@@ -58,6 +84,14 @@ export class ConfigError extends Error {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** Named defaults of the settings below that README.md explains. */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+/** Node's headers timeout, this much above the keep-alive timeout. */
+export const HEADERS_TIMEOUT_MARGIN_MS = 1_000;
+/** The shortest SUBGRAPH_SECRET accepted: a short one could be guessed. */
+const MIN_SECRET_LENGTH = 16;
 
 /** A whole number from the environment in [min, max]; `fallback` when unset or empty. */
 export function integer(
@@ -76,6 +110,51 @@ export function integer(
     return fallback;
   }
   return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  problems.push(`${name} must be true or false, not "${raw}"`);
+  return fallback;
+}
+
+/** CORS_ORIGINS: comma-separated origins such as `https://app.example.com`; unset or `*` for all. */
+function origins(env: Env, problems: string[]): string[] | null {
+  const raw = env.CORS_ORIGINS?.trim();
+  if (raw === undefined || raw === '' || raw === '*') return null;
+  const list = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const entry of list) {
+    let origin: string | null = null;
+    try {
+      origin = new URL(entry).origin;
+    } catch {
+      // reported below
+    }
+    if (origin !== entry) {
+      problems.push(
+        `CORS_ORIGINS must list origins like https://app.example.com (scheme, host, port; no path), not "${entry}"`,
+      );
+    }
+  }
+  return list;
+}
+
+function secret(env: Env, problems: string[]): string | null {
+  const raw = env.SUBGRAPH_SECRET;
+  if (raw === undefined || raw === '') return null;
+  // It travels as a header value: printable ASCII without spaces.
+  if (raw.length < MIN_SECRET_LENGTH || !/^[\x21-\x7e]+$/.test(raw)) {
+    problems.push(
+      `SUBGRAPH_SECRET must be at least ${MIN_SECRET_LENGTH} printable ASCII characters without spaces`,
+    );
+    return null;
+  }
+  return raw;
 }
 
 function endpoint(env: Env, problems: string[]): string | null {
@@ -155,9 +234,48 @@ export function loadConfig(env: Env = process.env): Config {
       maxNodes: integer(env, 'MAX_NODES', DEFAULT_LIMITS.maxNodes, 1, 1_000_000, problems),
       blockFieldSuggestions: env.NODE_ENV === 'production',
     },
+    keepAliveTimeoutMs: integer(
+      env,
+      'KEEP_ALIVE_TIMEOUT_MS',
+      DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+      1_000,
+      3_600_000,
+      problems,
+    ),
+    requestTimeoutMs: integer(
+      env,
+      'REQUEST_TIMEOUT_MS',
+      DEFAULT_REQUEST_TIMEOUT_MS,
+      1_000,
+      3_600_000,
+      problems,
+    ),
+    corsOrigins: origins(env, problems),
+    persistedDocuments: env.PERSISTED_DOCUMENTS || null,
+    allowArbitraryDocuments: flag(env, 'ALLOW_ARBITRARY_DOCUMENTS', false, problems),
+    introspection: flag(env, 'INTROSPECTION', true, problems),
+    subgraphPort:
+      env.SUBGRAPH_PORT === undefined || env.SUBGRAPH_PORT === ''
+        ? null
+        : integer(env, 'SUBGRAPH_PORT', 0, 0, 65535, problems),
+    subgraphSecret: secret(env, problems),
     logLevel,
     production: env.NODE_ENV === 'production',
   };
+  // Node refuses a headers timeout longer than the request timeout.
+  const headersTimeoutMs = config.keepAliveTimeoutMs + HEADERS_TIMEOUT_MARGIN_MS;
+  if (config.requestTimeoutMs < headersTimeoutMs) {
+    problems.push(
+      `REQUEST_TIMEOUT_MS must be at least KEEP_ALIVE_TIMEOUT_MS + ${HEADERS_TIMEOUT_MARGIN_MS} (${headersTimeoutMs}), not ${config.requestTimeoutMs}`,
+    );
+  }
+  if (
+    config.subgraphPort !== null &&
+    config.subgraphPort !== 0 &&
+    config.subgraphPort === config.port
+  ) {
+    problems.push(`SUBGRAPH_PORT must differ from PORT (${config.port})`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

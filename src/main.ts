@@ -23,9 +23,15 @@ async function main(): Promise<void> {
         `  demo token: ${DEMO_TOKEN}   (send it as X-Auth-Token; GraphiQL already does)\n` +
         `  sandbox:    ${app.sandbox.url}   (the SWR API; PUT /sandbox/namespaces/{ns}/repos/{repo}/tags/{tag} pushes a tag)\n\n`,
     );
-    logger.info({ url: app.url, upstream: 'sandbox' }, 'gateway listening on the embedded sandbox');
+    logger.info(
+      { url: app.url, subgraphUrl: app.subgraphUrl, upstream: 'sandbox' },
+      'gateway listening on the embedded sandbox',
+    );
   } else {
-    logger.info({ url: app.url, upstream: config.swrEndpoint }, 'gateway listening');
+    logger.info(
+      { url: app.url, subgraphUrl: app.subgraphUrl, upstream: config.swrEndpoint },
+      'gateway listening',
+    );
   }
 
   let stopping = false;
@@ -36,6 +42,7 @@ async function main(): Promise<void> {
     const deadline = setTimeout(() => {
       logger.warn('shutdown deadline passed: closing the remaining connections');
       app.server.closeAllConnections();
+      app.subgraphServer?.closeAllConnections();
     }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();
     void app.close().then(() => {

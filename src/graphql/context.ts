@@ -55,8 +55,17 @@ export function forgetRepository(loaders: Loaders, repository: RepositoryRef): v
 export interface RequestRecord {
   id: string;
   operationName: string | null;
+  /**
+   * The trusted document the request named by id, and whether the manifest holds it; null when
+   * the request sent document text (or none).
+   */
+  document: { id: string; known: boolean } | null;
   /** Upstream attempts made for it, retries included. */
   upstreamCalls: number;
+}
+
+export function newRequestRecord(id: string): RequestRecord {
+  return { id, operationName: null, document: null, upstreamCalls: 0 };
 }
 
 export interface ContextOptions {

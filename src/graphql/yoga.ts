@@ -1,23 +1,35 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { getOperationAST, parse, type ExecutionArgs, type GraphQLSchema } from 'graphql';
-import { createYoga, type GraphiQLOptions, type Plugin, type YogaLogger } from 'graphql-yoga';
-import { createContext, type GatewayContext, type RequestRecord } from './context';
+import { getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import {
+  createYoga,
+  type GraphiQLOptions,
+  type Plugin,
+  type YogaLogger,
+  type YogaServerInstance,
+} from 'graphql-yoga';
+import {
+  createContext,
+  newRequestRecord,
+  type GatewayContext,
+  type RequestRecord,
+} from './context';
 import { readSchemaCosts } from './cost-schema';
 import { DEFAULT_LIMITS, queryLimitPlugins, type QueryLimits } from './limits';
-import { resolvers } from '../resolvers';
+import { requestErrorPlugins } from './request-errors';
+import { createSubgraphSchema, publicSchemaOf } from './schema';
+import { DOCUMENT_ID_PARAMS, loadTrustedDocuments, useTrustedDocuments } from './trusted-documents';
 import { COST_HINTS } from '../resolvers/costs';
 import type { SwrClient } from '../swr/client';
 
 /**
- * The GraphQL server: yoga with the schema, the per-request context and an offline GraphiQL.
- * Nothing else in the code base knows yoga.
+ * The GraphQL servers: one yoga for the public API at `/graphql` (with an offline GraphiQL,
+ * trusted documents and the introspection switch) and one for the federation subgraph at
+ * `/subgraph`, sharing the per-request context, the limits and the plugins. Nothing else in the
+ * code base knows yoga.
  */
 
-export const SCHEMA_PATH = join(__dirname, '..', '..', 'schema', 'schema.graphql');
+export const GRAPHQL_ENDPOINT = '/graphql';
+export const SUBGRAPH_ENDPOINT = '/subgraph';
 
 export interface GatewayOptions {
   client: SwrClient;
@@ -28,6 +40,12 @@ export interface GatewayOptions {
   logger?: YogaLogger | boolean;
   /** GraphiQL's initial headers and query (the sandbox fills them in for newcomers). */
   graphiql?: Pick<GraphiQLOptions, 'headers' | 'defaultQuery'>;
+  /** The trusted documents' manifest; without one, any document runs on `/graphql`. */
+  persistedDocuments?: string | null;
+  /** With a manifest: whether document text runs too. */
+  allowArbitraryDocuments?: boolean;
+  /** Whether `/graphql` answers introspection (true by default). */
+  introspection?: boolean;
 }
 
 /** What the HTTP layer hands yoga with every request (see `src/http/app.ts`). */
@@ -35,18 +53,12 @@ export interface ServerContext {
   record?: RequestRecord;
 }
 
-/**
- * The schema, built as an Apollo Federation v2 subgraph: the SDL of `schema/schema.graphql`
- * plus `_service` and `_entities` for the `@key` types, by Apollo's reference implementation.
- */
-export function createGatewaySchema(): GraphQLSchema {
-  return buildSubgraphSchema([
-    {
-      typeDefs: parse(readFileSync(SCHEMA_PATH, 'utf8')),
-      // The generated resolver types are stricter than Apollo's map; both describe one object.
-      resolvers: resolvers as GraphQLResolverMap<GatewayContext>,
-    },
-  ]);
+export type Surface = YogaServerInstance<ServerContext, GatewayContext>;
+
+/** The two surfaces: the public API and the subgraph routers compose. */
+export interface Gateway {
+  api: Surface;
+  subgraph: Surface;
 }
 
 /**
@@ -79,7 +91,7 @@ const recordOperationName: Plugin<GatewayContext> = {
   },
 };
 
-export function createGateway(options: GatewayOptions) {
+export function createGateway(options: GatewayOptions): Gateway {
   const { client, upstreamConcurrencyPerRequest } = options;
   const limits = options.limits ?? DEFAULT_LIMITS;
   const contextOptions = {
@@ -87,29 +99,57 @@ export function createGateway(options: GatewayOptions) {
     deadlineMs: options.requestDeadlineMs ?? 30_000,
     maxUpstreamAttempts: limits.maxUpstreamAttempts,
   };
-  const schema = createGatewaySchema();
-  return createYoga<ServerContext, GatewayContext>({
-    schema,
-    graphqlEndpoint: '/graphql',
+  const subgraphSchema = createSubgraphSchema();
+  const publicSchema = publicSchemaOf(subgraphSchema);
+  const documents = options.persistedDocuments
+    ? loadTrustedDocuments(options.persistedDocuments, publicSchema)
+    : null;
+  const shared = {
     healthCheckEndpoint: '/health',
     landingPage: false,
-    // The HTTP layer in front (src/http/app.ts) bounds request bodies: yoga's own limit would stream
-    // every body through a counter, which costs about a sixth of the throughput.
+    // The HTTP layer in front (src/http/app.ts) answers CORS, and bounds request bodies: yoga's own
+    // limit would stream every body through a counter, which costs about a sixth of the throughput.
+    cors: false,
     maxRequestBodySize: false,
+    // No file uploads: a multipart body is refused as an unsupported media type.
+    multipart: false,
     logging: options.logger ?? true,
-    context: ({ request, record }) =>
+    context: ({ request, record }: ServerContext & { request: Request }) =>
       createContext(
         client,
         request.headers,
-        record ?? { id: crypto.randomUUID(), operationName: null, upstreamCalls: 0 },
+        record ?? newRequestRecord(crypto.randomUUID()),
         contextOptions,
       ),
+  } as const;
+  // Each schema has its own field objects, so each reads the costs its SDL declares.
+  const plugins = (schema: GraphQLSchema, introspection: boolean) => [
+    useGraphQlJit(),
+    ...requestErrorPlugins({ introspection }),
+    ...queryLimitPlugins(limits, readSchemaCosts(schema, COST_HINTS)),
+    recordOperationName,
+  ];
+  const api = createYoga<ServerContext, GatewayContext>({
+    ...shared,
+    schema: publicSchema,
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     graphiql: { title: 'SWR GraphQL gateway', ...options.graphiql },
     renderGraphiQL: offlineGraphiQL(),
+    extraParamNames: DOCUMENT_ID_PARAMS,
     plugins: [
-      useGraphQlJit(),
-      ...queryLimitPlugins(limits, readSchemaCosts(schema, COST_HINTS)),
-      recordOperationName,
+      ...(documents
+        ? [useTrustedDocuments(documents, options.allowArbitraryDocuments ?? false)]
+        : []),
+      ...plugins(publicSchema, options.introspection ?? true),
     ],
   });
+  const subgraph = createYoga<ServerContext, GatewayContext>({
+    ...shared,
+    schema: subgraphSchema,
+    graphqlEndpoint: SUBGRAPH_ENDPOINT,
+    // Routers read `_service { sdl }`, so the subgraph always answers introspection's like.
+    graphiql: false,
+    plugins: plugins(subgraphSchema, true),
+  });
+  return { api, subgraph };
 }

@@ -1,7 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server';
-import { ROOT, buildGateway, startGatewayProcess } from '../support/process';
+import { buildGateway, runUntilExit, startGatewayProcess } from '../support/process';
 
 /**
  * The newcomer path, as a process: the built gateway started the way `npm start` starts it,
@@ -67,17 +65,33 @@ describe('npm start', () => {
   });
 
   it('refuses an invalid configuration with a clear message and exit code 1', () => {
-    let failure: { status: number; stderr: Buffer } | null = null;
-    try {
-      execFileSync(process.execPath, [join(ROOT, 'dist', 'main.js')], {
-        env: { PATH: process.env.PATH ?? '', PORT: 'eighty', SWR_ENDPOINT: 'ftp://x' },
-        stdio: 'pipe',
-      });
-    } catch (error) {
-      failure = error as { status: number; stderr: Buffer };
-    }
-    expect(failure?.status).toBe(1);
-    expect(failure?.stderr.toString()).toContain('PORT must be a whole number');
-    expect(failure?.stderr.toString()).toContain('SWR_ENDPOINT must be an http(s) URL');
+    const failure = runUntilExit({ PORT: 'eighty', SWR_ENDPOINT: 'ftp://x' });
+    expect(failure.status).toBe(1);
+    expect(failure.stderr).toContain('PORT must be a whole number');
+    expect(failure.stderr).toContain('SWR_ENDPOINT must be an http(s) URL');
+  });
+
+  it('refuses invalid lockdown settings, each named, with exit code 1', () => {
+    const { status, stderr } = runUntilExit({
+      PORT: '4999',
+      SUBGRAPH_PORT: '4999',
+      KEEP_ALIVE_TIMEOUT_MS: '90000',
+      REQUEST_TIMEOUT_MS: '60000',
+      CORS_ORIGINS: 'https://app.example.com/, *.example.com',
+      INTROSPECTION: 'no',
+      ALLOW_ARBITRARY_DOCUMENTS: 'yes',
+      SUBGRAPH_SECRET: 'short',
+    });
+    expect(status).toBe(1);
+    expect(stderr).toContain('REQUEST_TIMEOUT_MS must be at least KEEP_ALIVE_TIMEOUT_MS + 1000');
+    expect(stderr).toContain('SUBGRAPH_PORT must differ from PORT');
+    expect(stderr).toContain('CORS_ORIGINS must list origins like https://app.example.com');
+    expect(stderr).toContain('"https://app.example.com/"');
+    expect(stderr).toContain('"*.example.com"');
+    expect(stderr).toContain('INTROSPECTION must be true or false, not "no"');
+    expect(stderr).toContain('ALLOW_ARBITRARY_DOCUMENTS must be true or false');
+    expect(stderr).toContain('SUBGRAPH_SECRET must be at least 16 printable ASCII characters');
+    // The secret itself is never printed.
+    expect(stderr).not.toContain('short');
   });
 });

@@ -103,13 +103,16 @@ describe('the cost model', () => {
     expect(onlyError(answer).extensions?.code).toBe('QUERY_TOO_EXPENSIVE');
   });
 
-  /** Runs an `_entities` query with `$r`, which must be refused unsent; its reported cost. */
+  /**
+   * Runs an `_entities` query with `$r` on the subgraph, which must be refused unsent; its
+   * reported cost.
+   */
   async function refusedEntities(
     query: string,
     representations: Record<string, unknown>[],
   ): Promise<unknown> {
     const answer = await refusedWithoutUpstream(() =>
-      graphql(gateway.url, query, DEMO_TOKEN, { variables: { r: representations } }),
+      graphql(gateway.subgraphUrl, query, DEMO_TOKEN, { variables: { r: representations } }),
     );
     expect(onlyError(answer).extensions?.code).toBe('QUERY_TOO_EXPENSIVE');
     return onlyError(answer).extensions?.cost;

@@ -279,6 +279,8 @@ export interface Gateway {
   base: string;
   /** http://127.0.0.1:{port}/graphql */
   url: string;
+  /** The subgraph for routers: http://127.0.0.1:{port}/subgraph, or on SUBGRAPH_PORT. */
+  subgraphUrl: string;
 }
 
 /** Starts the whole app on 127.0.0.1:0 with a config built from `env`. */
@@ -290,7 +292,12 @@ export async function startGateway(
   const app = await startApp(config, logger);
   const { port } = app.server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
-  return { app, base, url: `${base}/graphql` };
+  return {
+    app,
+    base,
+    url: `${base}/graphql`,
+    subgraphUrl: app.subgraphUrl.replace('localhost', '127.0.0.1'),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -493,14 +493,14 @@ describe('federation', () => {
     const query = `query ($r: [_Any!]!) {
       _entities(representations: $r) { ... on Namespace { name repositories(first: 2) { totalCount } } }
     }`;
-    const body = await h.graphql(query, {
+    const body = await h.subgraph(query, {
       r: [{ __typename: 'Namespace', name: 'acme' }],
     });
     expect(body).toEqual({
       data: { _entities: [{ name: 'acme', repositories: { totalCount: 24 } }] },
     });
     const { result, requests } = await upstreamOf(h, () =>
-      h.graphql(
+      h.subgraph(
         'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Namespace { name } } }',
         {
           r: [{ __typename: 'Namespace', name: 'library' }],

@@ -13,8 +13,16 @@ export interface Harness {
   sandbox: SandboxHandle;
   /** The gateway's GraphQL endpoint, for example http://127.0.0.1:38211/graphql. */
   url: string;
+  /** The federation subgraph's endpoint, for example http://127.0.0.1:38211/subgraph. */
+  subgraphUrl: string;
   /** Posts a GraphQL request with the token given (the demo token by default; null for none). */
   graphql<T = GraphQLBody>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<T>;
+  /** Posts a GraphQL request to the subgraph endpoint, as a router would (same defaults). */
+  subgraph<T = GraphQLBody>(
     query: string,
     variables?: Record<string, unknown>,
     token?: string | null,
@@ -44,38 +52,47 @@ export async function startHarness(
     timeoutMs: 5_000,
     maxConnections: 16,
   });
-  const gateway = createGateway({
+  const { api, subgraph } = createGateway({
     client,
     upstreamConcurrencyPerRequest: 8,
     logger: false,
     ...(options.limits && { limits: options.limits }),
   });
-  const server: Server = createServer((request, response) => void gateway(request, response));
+  const server: Server = createServer((request, response) => {
+    const surface = request.url?.startsWith(subgraph.graphqlEndpoint) ? subgraph : api;
+    void surface(request, response);
+  });
   await new Promise<void>((resolve) => {
     server.listen(0, '127.0.0.1', resolve);
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}/graphql`;
+  const url = `http://127.0.0.1:${port}${api.graphqlEndpoint}`;
+  const subgraphUrl = `http://127.0.0.1:${port}${subgraph.graphqlEndpoint}`;
+
+  const post = async <T>(
+    endpoint: string,
+    query: string,
+    variables: Record<string, unknown> = {},
+    token: string | null = DEMO_TOKEN,
+  ): Promise<T> => {
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json',
+        ...(token === null ? {} : { 'x-auth-token': token }),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as T;
+  };
 
   return {
     sandbox,
     url,
-    async graphql<T>(
-      query: string,
-      variables: Record<string, unknown> = {},
-      token: string | null = DEMO_TOKEN,
-    ): Promise<T> {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/graphql-response+json',
-          ...(token === null ? {} : { 'x-auth-token': token }),
-        },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await response.json()) as T;
-    },
+    subgraphUrl,
+    graphql: (query, variables, token) => post(url, query, variables, token),
+    subgraph: (query, variables, token) => post(subgraphUrl, query, variables, token),
     upstreamCount: () => sandbox.requests.length,
     async close() {
       server.closeAllConnections();

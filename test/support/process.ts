@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { startSandbox, type SandboxHandle } from '../../src/sandbox/server';
 
 /**
  * The gateway as a process, as `npm start` runs it: built with tsc, then `node dist/main.js`
@@ -18,11 +19,39 @@ export function buildGateway(): void {
   );
 }
 
+/** A URL the process logged (`localhost`), on the loopback address it listens on. */
+export function loopback(url: string): string {
+  return url.replace('//localhost:', '//127.0.0.1:');
+}
+
+/**
+ * Runs `node dist/main.js` with `env` until it exits, for a start that must fail: its exit code
+ * (null when it had to be killed after 15 s) and what it wrote to stderr.
+ */
+export function runUntilExit(env: Record<string, string>): {
+  status: number | null;
+  stderr: string;
+} {
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: 'pipe',
+      timeout: 15_000,
+    });
+    return { status: 0, stderr: '' };
+  } catch (error) {
+    const failure = error as { status: number | null; stderr: Buffer };
+    return { status: failure.status, stderr: failure.stderr.toString() };
+  }
+}
+
 export interface GatewayProcess {
   child: ChildProcess;
   /** The GraphQL endpoint the process logged, for example http://localhost:41231/graphql. */
   url: string;
   port: number;
+  /** The subgraph endpoint it logged: on `port`, or on SUBGRAPH_PORT's port. */
+  subgraphUrl: string;
   /** Everything it wrote to stdout and stderr so far. */
   output: () => string;
   /** Sends a signal and resolves with the exit code. */
@@ -48,9 +77,18 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
   };
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const match = /"url":"(http:\/\/localhost:(\d+)\/graphql)"/.exec(output);
-    if (match?.[1] && match[2]) {
-      return { child, url: match[1], port: Number(match[2]), output: () => output, stop };
+    const match = /"url":"(http:\/\/localhost:(\d+)\/graphql)","subgraphUrl":"([^"]+)"/.exec(
+      output,
+    );
+    if (match?.[1] && match[2] && match[3]) {
+      return {
+        child,
+        url: match[1],
+        port: Number(match[2]),
+        subgraphUrl: match[3],
+        output: () => output,
+        stop,
+      };
     }
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -58,4 +96,45 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The built gateway as a process over a sandbox of the test's own, whose requests it counts. */
+export interface BuiltGateway {
+  process: GatewayProcess;
+  sandbox: SandboxHandle;
+  /** http://127.0.0.1:{port} */
+  base: string;
+  /** http://127.0.0.1:{port}/graphql */
+  url: string;
+  /** The subgraph endpoint, on 127.0.0.1. */
+  subgraphUrl: string;
+  /** The upstream requests the sandbox served since the last reset. */
+  upstreamCount(): number;
+  /** Stops the process (expecting exit 0) and the sandbox. */
+  close(): Promise<void>;
+}
+
+export async function startBuiltGateway(env: Record<string, string> = {}): Promise<BuiltGateway> {
+  const sandbox = await startSandbox();
+  let started: GatewayProcess;
+  try {
+    started = await startGatewayProcess({ SWR_ENDPOINT: sandbox.url, ...env });
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
+  const base = `http://127.0.0.1:${started.port}`;
+  return {
+    process: started,
+    sandbox,
+    base,
+    url: `${base}/graphql`,
+    subgraphUrl: loopback(started.subgraphUrl),
+    upstreamCount: () => sandbox.requests.length,
+    async close() {
+      const code = await started.stop();
+      await sandbox.close();
+      if (code !== 0) throw new Error(`the gateway exited with ${code}:\n${started.output()}`);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { GraphQLObjectType } from 'graphql';
 import { readSchemaCosts } from '../../src/graphql/cost-schema';
-import { createGatewaySchema } from '../../src/graphql/yoga';
+import { createSubgraphSchema } from '../../src/graphql/schema';
 import { planPages } from '../../src/pagination/plan';
 import { readWindow, type ListAccess } from '../../src/pagination/read-window';
 import type { Range, WindowRequest } from '../../src/pagination/window';
@@ -13,7 +13,7 @@ import { COST_HINTS } from '../../src/resolvers/costs';
  * and the page planner really ask of SWR.
  */
 
-const schema = createGatewaySchema();
+const schema = createSubgraphSchema();
 const costs = readSchemaCosts(schema, COST_HINTS);
 
 function field(type: string, name: string) {
