@@ -20,6 +20,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { PAGE_LIMITS } from '../resolvers/connection';
+import { MAX_NODE_IDS } from '../resolvers/nodes';
 import { namespaceFields, repositoryDetailFields } from '../resolvers/registry';
 
 /**
@@ -76,6 +77,8 @@ const UPSTREAM_FIELDS: Record<string, number> = {
   'Repository.tags': 2,
   'Repository.tag': 1,
   'Query.node': 1,
+  // Per id (see `idCount`).
+  'Query.nodes': 1,
 };
 
 /** Connection fields, whose children run once per edge. */
@@ -99,6 +102,7 @@ const NEW_OBJECTS = new Map([
   ['Query.namespace', { detailsLoaded: true }],
   ['Query.namespaces', { detailsLoaded: true }],
   ['Query.node', { detailsLoaded: false }],
+  ['Query.nodes', { detailsLoaded: false }],
   ['Namespace.repositories', { detailsLoaded: true }],
   // The change makes the request's loaders forget the repository.
   ['Mutation.deleteTag', { detailsLoaded: false }],
@@ -115,6 +119,11 @@ function pageSize(args: Record<string, unknown>): number {
   if (first === null && last === null) return PAGE_LIMITS.defaultFirst;
   // Larger counts are refused by the resolver with BAD_USER_INPUT, not by the cost limit.
   return Math.max(0, Math.min(first ?? Infinity, last ?? Infinity, PAGE_LIMITS.maxPageSize));
+}
+
+/** How many objects `nodes(ids:)` fetches; more ids than allowed are refused by the resolver. */
+function idCount(ids: unknown): number {
+  return Array.isArray(ids) && ids.length <= MAX_NODE_IDS ? ids.length : 0;
 }
 
 /**
@@ -234,10 +243,12 @@ export function operationCost(
       const type = getNamedType(field.type);
       if (!isCompositeType(type)) continue;
       const coordinate = `${parent.name}.${field.name}`;
-      cost.upstreamRequests += (UPSTREAM_FIELDS[coordinate] ?? 0) * multiplier;
+      // `nodes` runs once per id, and its selections on each object.
+      const count = coordinate === 'Query.nodes' ? idCount(argumentsOf(selection, field).ids) : 1;
+      cost.upstreamRequests += (UPSTREAM_FIELDS[coordinate] ?? 0) * multiplier * count;
       const child: Level = {
         parent: type,
-        multiplier,
+        multiplier: multiplier * count,
         distinct: level.distinct,
         detailsKnown: level.detailsKnown,
         detailsCounted: { value: false },

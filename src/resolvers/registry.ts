@@ -5,7 +5,7 @@ import type { DeleteTagInput, NamespacePermission } from '../generated/resolvers
 import type { RepositoryDetails } from '../loaders/repository-details';
 import type { RepositoryRef } from '../swr/client';
 import { isValidNamespace, isValidRepositoryName, isValidTagName } from '../swr/names';
-import type { SwrNamespace } from '../swr/types';
+import type { SwrNamespace, SwrTag } from '../swr/types';
 import { tagGlobalId } from './ids';
 import type { DeleteTagPayloadModel, NamespaceModel, RepositoryModel } from './models';
 
@@ -42,6 +42,20 @@ export function repositoryRef(
     );
   }
   return { namespace, name };
+}
+
+/** A repository's tag by exact name, or null when there is none. */
+export async function findTag(
+  repository: RepositoryRef,
+  name: string,
+  context: GatewayContext,
+): Promise<SwrTag | null> {
+  if (!context.loaders) throw missingToken();
+  try {
+    return await context.loaders.tagByName.load({ repository, name });
+  } catch (error) {
+    throw toGraphQLError(error, `the repository ${repository.namespace}/${repository.name}`);
+  }
 }
 
 /** The organizations the token may see. */
