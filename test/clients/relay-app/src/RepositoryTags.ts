@@ -14,8 +14,6 @@ export const repositoryTagsFragment = graphql`
     orderBy: { type: "TagOrder", defaultValue: { field: UPDATED_AT, direction: DESC } }
     nameContains: { type: "String" }
   ) {
-    namespace
-    name
     tags(first: $count, after: $cursor, orderBy: $orderBy, nameContains: $nameContains)
       @connection(key: "RepositoryTags_tags", filters: ["orderBy", "nameContains"]) {
       totalCount
