@@ -90,10 +90,12 @@ export type MutationDeleteTagArgs = {
  * An organization (SWR namespace): it owns image repositories. A reference by `name` from another
  * subgraph is not checked with SWR until a field other than `name` needs it.
  */
-export type Namespace = {
+export type Namespace = Node & {
   __typename?: 'Namespace';
   /** The user who created the organization. */
   creatorName: Scalars['String']['output'];
+  /** An opaque global id: it names the organization, the same for every token. */
+  id: Scalars['ID']['output'];
   /** The organization name, for example `library`. */
   name: Scalars['String']['output'];
   /** What the token may do in the organization; null for a level SWR reports that this API does not know. */
@@ -186,8 +188,19 @@ export type Query = {
   namespace: Maybe<Namespace>;
   /** The organizations (SWR namespaces) the token may see, in SWR's order. */
   namespaces: Array<Namespace>;
-  /** Fetches an object by its global id. */
+  /**
+   * Fetches an object by its global id (`Repository.id`, `Namespace.id` or `Tag.id`), as Relay
+   * refetches one. Null when the object no longer exists: a tag that is gone, an organization the
+   * token may not see; a repository's id resolves as `Query.repository` does (SWR is asked once a
+   * field needs it). An id this API did not issue is `BAD_USER_INPUT`.
+   */
   node: Maybe<Node>;
+  /**
+   * Fetches up to 100 objects by their global ids, in the order given: each as `node` would, null
+   * in its place for an object that no longer exists. `BAD_USER_INPUT`, with nothing fetched, when
+   * there are more than 100 ids or one of them is not an id this API issued.
+   */
+  nodes: Array<Maybe<Node>>;
   /**
    * An image repository of an organization (SWR namespace). Names are checked against SWR's
    * naming rules, but SWR is not asked here: whether the repository exists is known once a field
@@ -208,6 +221,11 @@ export type QueryNodeArgs = {
 };
 
 
+export type QueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
 export type QueryRepositoryArgs = {
   name: Scalars['String']['input'];
   namespace: Scalars['String']['input'];
@@ -218,7 +236,7 @@ export type QueryRepositoryArgs = {
  * once per request, and not at all for a repository that came from `Namespace.repositories`;
  * `tags` needs no details.
  */
-export type Repository = {
+export type Repository = Node & {
   __typename?: 'Repository';
   /** The category, for example `linux`, `app_server`, `database` or `other`. */
   category: Scalars['String']['output'];
@@ -228,6 +246,8 @@ export type Repository = {
   description: Scalars['String']['output'];
   /** How often the repository's images were pulled. */
   downloadCount: Scalars['Int']['output'];
+  /** An opaque global id: it names the repository (organization and name), the same for every token. */
+  id: Scalars['ID']['output'];
   /** The pull address inside the cloud's internal network. */
   internalPullPath: Scalars['String']['output'];
   /** Whether anyone may pull the repository's images. */
@@ -511,7 +531,11 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
-  Node: ( TagModel );
+  Node:
+    | ( NamespaceModel )
+    | ( RepositoryModel )
+    | ( TagModel )
+  ;
 }>;
 
 /** Mapping between all available schema types and the resolvers types */
@@ -640,13 +664,15 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
 export type NamespaceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Namespace'] = ResolversParentTypes['Namespace'], FederationReferenceType extends FederationReferenceTypes['Namespace'] = FederationReferenceTypes['Namespace']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Namespace']> | FederationReferenceType, FederationReferenceType, ContextType>;
   creatorName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   permission?: Resolver<Maybe<ResolversTypes['NamespacePermission']>, ParentType, ContextType>;
   repositories?: Resolver<ResolversTypes['RepositoryConnection'], ParentType, ContextType, RequireFields<NamespaceRepositoriesArgs, 'orderBy'>>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type NodeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'Tag', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Namespace' | 'Repository' | 'Tag', ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -673,6 +699,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   namespace?: Resolver<Maybe<ResolversTypes['Namespace']>, ParentType, ContextType, RequireFields<QueryNamespaceArgs, 'name'>>;
   namespaces?: Resolver<Array<ResolversTypes['Namespace']>, ParentType, ContextType>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
+  nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   repository?: Resolver<Maybe<ResolversTypes['Repository']>, ParentType, ContextType, RequireFields<QueryRepositoryArgs, 'name' | 'namespace'>>;
 }>;
 
@@ -682,6 +709,7 @@ export type RepositoryResolvers<ContextType = GatewayContext, ParentType extends
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   downloadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   internalPullPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   isPublic?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -692,6 +720,7 @@ export type RepositoryResolvers<ContextType = GatewayContext, ParentType extends
   tagCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   tags?: Resolver<ResolversTypes['TagConnection'], ParentType, ContextType, RequireFields<RepositoryTagsArgs, 'orderBy'>>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type RepositoryConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RepositoryConnection'] = ResolversParentTypes['RepositoryConnection']> = ResolversObject<{

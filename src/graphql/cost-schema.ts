@@ -23,6 +23,11 @@ export interface CostHints {
   newObjects: Readonly<Record<string, { detailsLoaded: boolean }>>;
   /** By type: the requests that resolving one `_entities` representation of it costs. */
   referenceCosts: Readonly<Record<string, number>>;
+  /**
+   * By field: a list as long as one of its list arguments (`nodes(ids:)`), of at most `max`
+   * elements; a longer argument is refused by the resolver, not by the cost limit.
+   */
+  listArguments: Readonly<Record<string, { argument: string; max: number }>>;
   /** The largest page size: larger ones are refused by the resolver, not by the cost limit. */
   maxPageSize: number;
 }

@@ -47,6 +47,11 @@ function listLength(size: ListSize, args: Record<string, unknown>, maxPageSize: 
   return Math.max(0, Math.min(...given, maxPageSize));
 }
 
+/** How long a list a field returns that has one element per element of its list argument. */
+function argumentLength(value: unknown, max: number): number {
+  return Array.isArray(value) && value.length <= max ? value.length : 0;
+}
+
 /**
  * How many of `_entities`' representations can resolve to each object type: one of an
  * interface (`Node`) counts for each of its object types. A name that is no type of the schema
@@ -162,7 +167,11 @@ export function operationCost(
     }
     const size = costs.listSize(field);
     if (size) {
-      const length = listLength(size, argumentsOf(selection, field), hints.maxPageSize);
+      const args = argumentsOf(selection, field);
+      const byArgument = hints.listArguments[coordinate];
+      const length = byArgument
+        ? argumentLength(args[byArgument.argument], byArgument.max)
+        : listLength(size, args, hints.maxPageSize);
       cost.nodes += child.multiplier * length;
       if (size.sizedFields.length > 0) {
         child.sized = { fields: size.sizedFields, length, objects };

@@ -1,5 +1,6 @@
 import type { CostHints } from '../graphql/cost-schema';
 import { PAGE_LIMITS } from './connection';
+import { MAX_NODE_IDS } from './nodes';
 import { namespaceFields, repositoryDetailFields } from './registry';
 
 /**
@@ -19,6 +20,7 @@ export const COST_HINTS: CostHints = {
     // The list primes each organization's record (loaders/namespaces.ts).
     'Query.namespaces': { detailsLoaded: true },
     'Query.node': { detailsLoaded: false },
+    'Query.nodes': { detailsLoaded: false },
     // The list's records prime the details loader (repository-connection.ts).
     'Namespace.repositories': { detailsLoaded: true },
     // The change makes the request's loaders forget the repository (registry.ts).
@@ -27,5 +29,7 @@ export const COST_HINTS: CostHints = {
   // A tag reference is looked up by its name (`tagById`, loaders/tag-by-name.ts); a repository
   // or organization reference only checks its names.
   referenceCosts: { Tag: 1 },
+  // One object per id (nodes.ts); `@listSize(assumedSize:)` is the most a router must assume.
+  listArguments: { 'Query.nodes': { argument: 'ids', max: MAX_NODE_IDS } },
   maxPageSize: PAGE_LIMITS.maxPageSize,
 };

@@ -1,17 +1,17 @@
 import { badUserInput, quoted } from '../graphql/errors';
 import type { Resolvers } from '../generated/resolvers-types';
-import type { GatewayContext } from '../graphql/context';
 import type { RepositoryRef } from '../swr/client';
 import type { SwrTag } from '../swr/types';
 import { isValidTagName } from '../swr/names';
 import { connectionFields, edgeFields } from './connection';
-import { parseTagGlobalId, tagGlobalId } from './ids';
+import { namespaceGlobalId, repositoryGlobalId, tagGlobalId } from './ids';
 import { parseManifest } from './manifest';
 import type { RepositoryConnectionModel, TagConnectionModel, TagModel } from './models';
+import { nodeById, nodesByIds, nodeType, tagById } from './nodes';
 import {
   deleteTag,
   findNamespace,
-  isNotFound,
+  findTag,
   listNamespaces,
   namespaceFields,
   namespaceRef,
@@ -21,37 +21,8 @@ import {
 import { resolveRepositoryConnection } from './repository-connection';
 import { BigIntScalar, DateTimeScalar } from './scalars';
 import { resolveTagConnection } from './tag-connection';
-import { withUpstream } from './upstream';
 
 /** Resolvers only wire arguments to the pagination module and the loaders. */
-
-function findTag(
-  repository: RepositoryRef,
-  name: string,
-  context: GatewayContext,
-): Promise<SwrTag | null> {
-  return withUpstream(
-    context,
-    `the repository ${repository.namespace}/${repository.name}`,
-    (loaders) => loaders.tagByName.load({ repository, name }),
-  );
-}
-
-/**
- * The tag a global id names, for `Query.node` and federation references: an id this API did not
- * issue is bad input, and a tag that no longer exists is null (Relay's rule for `node`).
- */
-async function tagById(id: string, context: GatewayContext): Promise<TagModel | null> {
-  const tagId = parseTagGlobalId(id);
-  if (!tagId) throw badUserInput('`id` is not an id of this API.', 'id');
-  try {
-    const tag = await findTag(tagId.repository, tagId.name, context);
-    return tag && { tag, repository: tagId.repository };
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    throw error;
-  }
-}
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
@@ -61,7 +32,8 @@ export const resolvers: Resolvers = {
     namespaces: (_, __, context) => listNamespaces(context),
     namespace: (_, { name }, context) => findNamespace(name, context),
     repository: (_, { namespace, name }) => repositoryRef(namespace, name),
-    node: (_, { id }, context) => tagById(id, context),
+    node: (_, { id }, context) => nodeById(id, context),
+    nodes: (_, { ids }, context) => nodesByIds(ids, context),
   },
 
   Mutation: {
@@ -69,13 +41,14 @@ export const resolvers: Resolvers = {
   },
 
   Node: {
-    __resolveType: () => 'Tag',
+    __resolveType: nodeType,
   },
 
   Namespace: {
     // Federation: another subgraph's reference. Only the name is checked; SWR is asked once a
     // field needs it, as for a Repository reference.
     __resolveReference: ({ name }) => Promise.resolve().then(() => namespaceRef(name, 'name')),
+    id: ({ name }) => namespaceGlobalId(name),
     ...namespaceFields,
     repositories: ({ name }, args, context) => resolveRepositoryConnection(name, args, context),
   },
@@ -93,6 +66,7 @@ export const resolvers: Resolvers = {
     // field needs it, as with `Query.repository`.
     __resolveReference: ({ namespace, name }) =>
       Promise.resolve().then(() => repositoryRef(namespace, name)),
+    id: (repository) => repositoryGlobalId(repository),
     ...repositoryDetailFields,
     tags: (repository, args, context) => resolveTagConnection(repository, args, context),
     async tag(repository, { name }, context) {

@@ -5,7 +5,7 @@ import type { DeleteTagInput, NamespacePermission } from '../generated/resolvers
 import type { RepositoryDetails } from '../loaders/repository-details';
 import type { RepositoryRef } from '../swr/client';
 import { isValidNamespace, isValidRepositoryName, isValidTagName } from '../swr/names';
-import type { SwrNamespace } from '../swr/types';
+import type { SwrNamespace, SwrTag } from '../swr/types';
 import { tagGlobalId } from './ids';
 import type { DeleteTagPayloadModel, NamespaceModel, RepositoryModel } from './models';
 import { withUpstream } from './upstream';
@@ -43,6 +43,19 @@ export function repositoryRef(
     );
   }
   return { namespace, name };
+}
+
+/** A repository's tag by exact name, or null when there is none. */
+export function findTag(
+  repository: RepositoryRef,
+  name: string,
+  context: GatewayContext,
+): Promise<SwrTag | null> {
+  return withUpstream(
+    context,
+    `the repository ${repository.namespace}/${repository.name}`,
+    (loaders) => loaders.tagByName.load({ repository, name }),
+  );
 }
 
 /** The organizations the token may see. */

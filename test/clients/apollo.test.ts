@@ -1,22 +1,21 @@
 /**
  * The gateway's connections as Apollo Client 4 consumes them: an InMemoryCache whose
- * `Repository.tags` field policy is `relayStylePagination(['orderBy', 'nameContains'])`, an
- * HttpLink to the gateway, a first page from `client.query`, then `fetchMore` from the merged
- * result's cursors. The merged edges must be the sandbox's exact list, each order and filter
+ * `Repository.tags` field policy is `relayStylePagination(['orderBy', 'nameContains'])` (the
+ * codegen fixture's cache.ts, which the README shows), an HttpLink to the gateway, a first
+ * page from `client.query`, then `fetchMore` from the merged result's cursors. The merged edges must be the sandbox's exact list, each order and filter
  * kept apart in the cache, and no Apollo warning printed.
  */
 import {
   ApolloClient,
   HttpLink,
-  InMemoryCache,
   gql,
   type ObservableQuery,
   type TypedDocumentNode,
 } from '@apollo/client';
-import { relayStylePagination } from '@apollo/client/utilities';
 import fc from 'fast-check';
 import { DEMO_TOKEN } from '../../src/sandbox/server';
 import { startHarness, type Harness } from '../support/harness';
+import { createCache } from './codegen-app/src/cache';
 import {
   NAME_ASC,
   UPDATED_DESC,
@@ -138,15 +137,8 @@ function createClient(): Client {
       headers: { 'x-auth-token': DEMO_TOKEN },
       fetch: countingFetch,
     }),
-    cache: new InMemoryCache({
-      typePolicies: {
-        Repository: {
-          keyFields: ['namespace', 'name'],
-          fields: { tags: relayStylePagination(['orderBy', 'nameContains']) },
-        },
-        Tag: { keyFields: ['id'] },
-      },
-    }),
+    // The cache configuration the README documents.
+    cache: createCache(),
   });
   return { apollo, requests };
 }

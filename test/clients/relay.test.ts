@@ -1,47 +1,72 @@
 /**
- * The gateway's connections as Relay itself consumes them: relay-runtime's Environment, Store
- * and its default handler provider, whose ConnectionHandler merges every page of
- * `Repository.tags @connection(key: "Repo_tags")` into one client-side connection record. A
- * walk to either end of a list must leave that record holding the sandbox's exact list, every
- * tag once, with consistent cursors and pageInfo, and without a single Relay warning.
+ * The gateway as a Relay app uses it. relay-compiler compiles the fixture's documents
+ * (`relay-app/`) against the schema the gateway serves, and relay-runtime runs the compiled
+ * artifacts: a query, then every further page through the compiler's pagination query, which
+ * refetches the connection's owner through `node(id:)`, exactly as `usePaginationFragment`'s
+ * `loadNext` and `loadPrevious` do. Each walk must leave the fragment and the store's
+ * connection record holding the sandbox's exact list, every item once and in order, each page
+ * one SWR request, and Relay silent: no console warning or error (Relay's `warning` module
+ * writes to `console.error`) and no event in its field logger.
  */
 import fc from 'fast-check';
+import { createHash } from 'node:crypto';
 import {
   ConnectionHandler,
-  Environment,
-  Network,
-  RecordSource,
-  Store,
+  __internal,
   commitLocalUpdate,
   createOperationDescriptor,
-  fetchQuery,
-  type Disposable,
-  type FetchFunction,
-  type GraphQLResponse,
+  type ConcreteRequest,
+  type ReaderFragment,
   type ReadOnlyRecordProxy,
 } from 'relay-runtime';
-import { DEMO_TOKEN } from '../../src/sandbox/server';
 import { startHarness, type Harness } from '../support/harness';
-import RepositoryTagsQueryNode, {
-  type RepositoryTagsQuery,
-  type RepositoryTagsQuery$data,
-  type RepositoryTagsQuery$variables,
-} from './relay-artifacts';
 import {
-  NAME_ASC,
-  UPDATED_DESC,
-  expectedNames,
-  orderLabel,
-  probe,
-  spyOnConsole,
-  type TagOrder,
-} from './support';
+  REPOSITORY_ORDERS,
+  expectedRepositoryNames,
+  ORDERS as TAG_ORDERS,
+  upstreamOf,
+  type RepositoryOrder,
+} from '../integration/support';
+import { compileRelayApp, type RelayApp } from './generate';
+import {
+  createRelayClient,
+  loadQuery,
+  readFragment,
+  refetchFragment,
+  refetchQueryOf,
+  usePaginationFragment,
+  type Direction,
+  type PaginationFragment,
+  type RelayClient,
+} from './relay-client';
+import { expectedNames, orderLabel, probe, spyOnConsole, type TagOrder } from './support';
 
 let h: Harness;
+let app: RelayApp;
 let consoleSpy: ReturnType<typeof spyOnConsole>;
+const artifacts: Record<string, ConcreteRequest | ReaderFragment> = {};
+
+const QUERIES = [
+  'RepositoryTagsQuery',
+  'RepositoryTagsPaginationQuery',
+  'RepositoryTagPagesQuery',
+  'RepositoryTagPagesPaginationQuery',
+  'NamespaceRepositoriesQuery',
+  'NamespaceRepositoriesPaginationQuery',
+  'TagDetailsQuery',
+  'TagDetailsRefetchQuery',
+];
+const FRAGMENTS = [
+  'RepositoryTags_repository',
+  'RepositoryTagPages_repository',
+  'NamespaceRepositories_namespace',
+  'TagDetails_tag',
+];
 
 beforeAll(async () => {
   h = await startHarness();
+  app = await compileRelayApp(h.url);
+  for (const name of [...QUERIES, ...FRAGMENTS]) artifacts[name] = await app.artifact(name);
 });
 
 afterAll(async () => {
@@ -56,214 +81,302 @@ afterEach(() => {
   consoleSpy.restore();
 });
 
-interface RelayClient {
-  environment: Environment;
-  /** The variables of every request the network layer sent. */
-  requests: Record<string, unknown>[];
-  retained: Disposable[];
+function query(name: string): ConcreteRequest {
+  const artifact = artifacts[name];
+  if (artifact?.kind !== 'Request') throw new Error(`no query artifact ${name}`);
+  return artifact;
 }
 
-function createRelayClient(): RelayClient {
-  const requests: Record<string, unknown>[] = [];
-  const fetchFunction: FetchFunction = async (params, variables) => {
-    requests.push(variables);
-    const response = await fetch(h.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/graphql-response+json',
-        'x-auth-token': DEMO_TOKEN,
-      },
-      body: JSON.stringify({ query: params.text, operationName: params.name, variables }),
-    });
-    const body = (await response.json()) as GraphQLResponse;
-    if (!response.ok) throw new Error(`HTTP ${response.status}: ${JSON.stringify(body)}`);
-    return body;
-  };
+function fragment(name: string): ReaderFragment {
+  const artifact = artifacts[name];
+  if (artifact?.kind !== 'Fragment') throw new Error(`no fragment artifact ${name}`);
+  return artifact;
+}
+
+function client(): RelayClient {
+  return createRelayClient(h.url, app.persistedDocuments);
+}
+
+/** Relay reported nothing: no console output, no field-logger event. */
+function expectRelaySilent(relay: RelayClient): void {
+  expect(consoleSpy.messages()).toEqual([]);
+  expect(relay.fieldEvents).toEqual([]);
+}
+
+describe('relay-compiler against the served schema', () => {
+  test('compiles every document without an error or a warning, and persists each operation under its SHA-256', () => {
+    expect(app.output).toContain('Compilation completed');
+    expect(app.output).not.toMatch(/\[(ERROR|WARN)\]/);
+    const persisted = Object.entries(app.persistedDocuments);
+    expect(persisted.map(([, text]) => /^query (\w+)/.exec(text)?.[1]).sort()).toEqual(
+      [...QUERIES].sort(),
+    );
+    for (const [id, text] of persisted) {
+      expect(createHash('sha256').update(text).digest('hex')).toBe(id);
+    }
+    for (const name of QUERIES) {
+      const { params } = query(name);
+      expect(params.text).toBeNull();
+      expect(app.persistedDocuments[params.id ?? '']).toBeDefined();
+    }
+  });
+
+  test.each(FRAGMENTS)('%s refetches its owner through node(id:)', (name) => {
+    const node = fragment(name);
+    expect(node.metadata?.refetch?.fragmentPathInResult).toEqual(['node']);
+    const text = app.persistedDocuments[refetchQueryOf(node).params.id ?? ''];
+    expect(text).toContain('node(id: $id)');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Walks to either end of a list
+
+/** One list as the fixture pages it: its query, its fragment, its connection and its items. */
+interface List {
+  label: string;
+  query: string;
+  fragment: string;
+  /** The field of the query's data that holds the fragment's owner. */
+  owner: 'repository' | 'namespace';
+  connection: { field: 'tags' | 'repositories'; key: string; filters: Record<string, unknown> };
+  /** The query's variables for a first page of `count` from one end. */
+  variables: (direction: Direction, count: number) => Record<string, unknown>;
+  names: readonly string[];
+  /** The SWR requests (paths, sorted) each page costs. */
+  pageRequests: readonly string[];
+  bidirectional: boolean;
+}
+
+function tagsPath(namespace: string, name: string): string {
+  return `/v2/manage/namespaces/${namespace}/repos/${name.replaceAll('/', '$')}/tags`;
+}
+
+/** `RepositoryTags_repository`: forward only, `orderBy` and `nameContains` as filters. */
+function forwardTags(
+  namespace: string,
+  name: string,
+  orderBy: TagOrder,
+  nameContains?: string,
+): List {
+  const filter = nameContains === undefined ? '' : ` nameContains "${nameContains}"`;
   return {
-    environment: new Environment({
-      network: Network.create(fetchFunction),
-      store: new Store(new RecordSource()),
-    }),
-    requests,
-    retained: [],
+    label: `${namespace}/${name} ${orderLabel(orderBy)}${filter}`,
+    query: 'RepositoryTagsQuery',
+    fragment: 'RepositoryTags_repository',
+    owner: 'repository',
+    connection: { field: 'tags', key: 'RepositoryTags_tags', filters: { orderBy, nameContains } },
+    variables: (_, count) => ({ namespace, name, orderBy, nameContains, count }),
+    names: expectedNames(namespace, name, orderBy, nameContains),
+    pageRequests: [tagsPath(namespace, name)],
+    bidirectional: false,
   };
 }
 
-interface TagList {
-  namespace: string;
-  name: string;
-  orderBy: TagOrder;
-}
-
-type Direction = 'forward' | 'backward';
-
-function pageVariables(
-  list: TagList,
-  direction: Direction,
-  size: number,
-  cursor: string | null,
-): RepositoryTagsQuery$variables {
-  return direction === 'forward'
-    ? { ...list, first: size, after: cursor, last: null, before: null }
-    : { ...list, first: null, after: null, last: size, before: cursor };
+/** `RepositoryTagPages_repository`: `first`/`after` and `last`/`before` on one connection. */
+function tagPages(namespace: string, name: string, orderBy: TagOrder): List {
+  return {
+    label: `${namespace}/${name} ${orderLabel(orderBy)}`,
+    query: 'RepositoryTagPagesQuery',
+    fragment: 'RepositoryTagPages_repository',
+    owner: 'repository',
+    connection: { field: 'tags', key: 'RepositoryTagPages_tags', filters: { orderBy } },
+    variables: (direction, count) => ({
+      namespace,
+      name,
+      orderBy,
+      ...(direction === 'forward' ? { first: count } : { last: count }),
+    }),
+    names: expectedNames(namespace, name, orderBy),
+    pageRequests: [tagsPath(namespace, name)],
+    bidirectional: true,
+  };
 }
 
 /**
- * Loads the first page from one end of the list, then the next one from the connection's
- * `endCursor` (forward) or `startCursor` (backward) until the connection says there is no
- * more. The first page's operation is retained, as a mounted component would retain it, so
- * that the merged connection outlives the requests. Returns the last `fetchQuery` result:
- * what a component reading the query sees.
+ * `NamespaceRepositories_namespace`, both ways. A page costs what `Query.namespace` with its
+ * repositories costs: the organization (`node(id:)` of an organization looks it up, as
+ * `Query.namespace` does) and one page of the repository list.
+ */
+function repositoryPages(namespace: string, orderBy: RepositoryOrder): List {
+  return {
+    label: `${namespace} ${orderBy.field} ${orderBy.direction}`,
+    query: 'NamespaceRepositoriesQuery',
+    fragment: 'NamespaceRepositories_namespace',
+    owner: 'namespace',
+    connection: {
+      field: 'repositories',
+      key: 'NamespaceRepositories_repositories',
+      filters: { orderBy },
+    },
+    variables: (direction, count) => ({
+      name: namespace,
+      orderBy,
+      ...(direction === 'forward' ? { first: count } : { last: count }),
+    }),
+    names: expectedRepositoryNames(namespace, orderBy),
+    pageRequests: [`/v2/manage/namespaces/${namespace}`, '/v2/manage/repos'],
+    bidirectional: true,
+  };
+}
+
+interface Page {
+  /** The operation the network layer sent for the page. */
+  operation: string;
+  variables: Record<string, unknown>;
+  /** The node names of the page's own response, in list order. */
+  names: string[];
+  /** The SWR requests it cost (paths, sorted). */
+  upstream: string[];
+}
+
+interface Walk {
+  pages: Page[];
+  paginator: PaginationFragment;
+}
+
+/** The node names of a connection in a response, under the query's owner or under `node`. */
+function responseNames(relay: RelayClient, list: List): string[] {
+  const sent = relay.requests[relay.requests.length - 1];
+  const response = sent?.response as { data?: Record<string, Record<string, unknown> | null> };
+  const data = response.data;
+  const owner = data?.[list.owner] ?? data?.node;
+  const connection = owner?.[list.connection.field] as { edges?: { node: { name: string } }[] };
+  if (!connection.edges) throw new Error(`no ${list.connection.field} in the response`);
+  return connection.edges.map((edge) => edge.node.name);
+}
+
+/**
+ * The query for a first page of `count`, then `loadNext(count)` (forward) or
+ * `loadPrevious(count)` (backward) while the fragment says there is more.
  */
 async function walk(
-  client: RelayClient,
-  list: TagList,
+  relay: RelayClient,
+  list: List,
   direction: Direction,
-  size: number,
-  listLength: number,
-): Promise<RepositoryTagsQuery$data> {
-  const maxPages = Math.max(1, Math.ceil(listLength / size));
-  const first = pageVariables(list, direction, size, null);
-  client.retained.push(
-    client.environment.retain(createOperationDescriptor(RepositoryTagsQueryNode, first)),
-  );
-  let data = await fetchQuery<RepositoryTagsQuery>(
-    client.environment,
-    RepositoryTagsQueryNode,
-    first,
-  ).toPromise();
-  for (let pages = 1; ; pages++) {
-    const pageInfo = data?.repository?.tags.pageInfo;
-    if (!data || !pageInfo) throw new Error(`no connection for ${list.namespace}/${list.name}`);
-    const more = direction === 'forward' ? pageInfo.hasNextPage : pageInfo.hasPreviousPage;
-    if (!more) return data;
-    if (pages >= maxPages) {
-      throw new Error(
-        `${direction === 'forward' ? 'hasNextPage' : 'hasPreviousPage'} is still true after ${pages} pages of ${size}, but ${list.namespace}/${list.name} has ${listLength} tags`,
-      );
+  count: number,
+): Promise<Walk> {
+  const page = async (task: () => Promise<unknown>): Promise<Page> => {
+    const { requests } = await upstreamOf(h, task);
+    const sent = relay.requests[relay.requests.length - 1];
+    if (!sent) throw new Error('nothing was sent');
+    return {
+      operation: sent.name,
+      variables: sent.variables,
+      names: responseNames(relay, list),
+      upstream: requests.map((request) => request.path).sort(),
+    };
+  };
+  let owner: unknown;
+  const pages = [
+    await page(async () => {
+      owner = (await loadQuery(relay, query(list.query), list.variables(direction, count))).data[
+        list.owner
+      ];
+    }),
+  ];
+  const paginator = usePaginationFragment(relay, fragment(list.fragment), owner);
+  while (paginator.hasMore(direction)) {
+    if (pages.length >= Math.max(1, Math.ceil(list.names.length / count))) {
+      throw new Error(`${list.label}: more pages than ${list.names.length} items need`);
     }
-    const cursor = direction === 'forward' ? pageInfo.endCursor : pageInfo.startCursor;
-    if (cursor === null) throw new Error(`page ${pages} has more tags but no cursor`);
-    data = await fetchQuery<RepositoryTagsQuery>(
-      client.environment,
-      RepositoryTagsQueryNode,
-      pageVariables(list, direction, size, cursor),
-    ).toPromise();
+    pages.push(await page(() => paginator.loadMore(direction, count)));
   }
+  return { pages, paginator };
 }
 
-interface StoredEdge {
-  cursor: unknown;
-  /** The store's id of the node record. */
-  dataID: string;
-  typename: string;
-  id: unknown;
-  name: unknown;
-}
-
-interface StoredConnection {
-  dataID: string;
-  totalCount: unknown;
-  edges: (StoredEdge | null)[];
-  pageInfo: Record<string, unknown> | null;
-}
-
-/**
- * The client connection record, read through ConnectionHandler.getConnection. The records are
- * typed as read-only proxies: `RecordProxy<{}>` claims every linked record exists.
- */
-function readConnection(environment: Environment, list: TagList): StoredConnection | null {
-  const found: StoredConnection[] = [];
-  commitLocalUpdate(environment, (store) => {
-    const root: ReadOnlyRecordProxy = store.getRoot();
-    const repository = root.getLinkedRecord('repository', {
-      namespace: list.namespace,
-      name: list.name,
-    });
-    if (!repository) return;
-    const connection: ReadOnlyRecordProxy | null | undefined = ConnectionHandler.getConnection(
-      repository,
-      'Repo_tags',
-      { orderBy: list.orderBy },
-    );
-    if (!connection) return;
-    const pageInfo: ReadOnlyRecordProxy | null | undefined = connection.getLinkedRecord('pageInfo');
-    const edges: readonly (ReadOnlyRecordProxy | null | undefined)[] =
-      connection.getLinkedRecords('edges') ?? [];
-    found.push({
-      dataID: connection.getDataID(),
-      totalCount: connection.getValue('totalCount'),
-      edges: edges.map((edge) => {
-        const node: ReadOnlyRecordProxy | null | undefined = edge?.getLinkedRecord('node');
-        if (!edge || !node) return null;
-        return {
-          cursor: edge.getValue('cursor'),
-          dataID: node.getDataID(),
-          typename: node.getType(),
-          id: node.getValue('id'),
-          name: node.getValue('name'),
-        };
-      }),
-      pageInfo: pageInfo
-        ? {
-            hasNextPage: pageInfo.getValue('hasNextPage'),
-            hasPreviousPage: pageInfo.getValue('hasPreviousPage'),
-            startCursor: pageInfo.getValue('startCursor'),
-            endCursor: pageInfo.getValue('endCursor'),
-          }
-        : null,
-    });
+/** The node of each edge of the fragment's connection: its id and name. */
+function fragmentEdges(
+  paginator: PaginationFragment,
+): { id: string; name: string; cursor: string }[] {
+  return paginator.connection().edges.map((edge) => {
+    const { cursor, node } = edge as { cursor: string; node: { id: string; name: string } };
+    return { cursor, id: node.id, name: node.name };
   });
-  return found[0] ?? null;
+}
+
+/** The store's connection record under its owner, by the connection's key and filters. */
+function storedEdgeIds(relay: RelayClient, ownerId: string, list: List): (string | null)[] {
+  const found: (string | null)[][] = [];
+  commitLocalUpdate(relay.environment, (store) => {
+    const owner: ReadOnlyRecordProxy | null | undefined = store.get(ownerId);
+    if (!owner) return;
+    const connection: ReadOnlyRecordProxy | null | undefined = ConnectionHandler.getConnection(
+      owner,
+      list.connection.key,
+      list.connection.filters,
+    );
+    const edges: readonly (ReadOnlyRecordProxy | null | undefined)[] =
+      connection?.getLinkedRecords('edges') ?? [];
+    found.push(edges.map((edge) => edge?.getLinkedRecord('node')?.getDataID() ?? null));
+  });
+  return found[0] ?? [];
 }
 
 /**
- * The store's connection for `list` holds exactly `names`, every tag once under its own id,
- * with distinct cursors, pageInfo of the whole list, and the reader sees the same.
+ * The walk read every item once, in order: its pages, concatenated in list order, are the list
+ * (no page overlaps another or leaves a gap), each page cost exactly its SWR requests, every
+ * page after the first was the compiler's pagination query refetching the owner by its id, and
+ * the fragment and the store's connection hold the whole list.
  */
 function expectWholeList(
-  client: RelayClient,
-  list: TagList,
-  names: readonly string[],
-  data: RepositoryTagsQuery$data,
-): StoredConnection {
-  const stored = readConnection(client.environment, list);
-  if (!stored) throw new Error(`no Repo_tags connection for ${orderLabel(list.orderBy)}`);
-  const edges = stored.edges.filter((edge): edge is StoredEdge => edge !== null);
-  expect(edges).toHaveLength(stored.edges.length);
-  expect(edges.map((edge) => edge.name)).toEqual(names);
-  expect(edges.every((edge) => edge.typename === 'Tag')).toBe(true);
-  // Relay keys a node by its id: one record per tag, and that record is the tag it names.
-  expect(edges.map((edge) => edge.id)).toEqual(edges.map((edge) => edge.dataID));
-  expect(new Set(edges.map((edge) => edge.dataID)).size).toBe(names.length);
-  expect(new Set(edges.map((edge) => edge.cursor)).size).toBe(names.length);
-  expect(stored.totalCount).toBe(names.length);
-  expect(stored.pageInfo).toEqual({
-    hasNextPage: false,
-    hasPreviousPage: false,
-    startCursor: edges[0]?.cursor ?? null,
-    endCursor: edges[edges.length - 1]?.cursor ?? null,
+  relay: RelayClient,
+  list: List,
+  direction: Direction,
+  count: number,
+  walked: Walk,
+): void {
+  const { pages, paginator } = walked;
+  const inOrder = direction === 'forward' ? pages : [...pages].reverse();
+  expect({ list: list.label, names: inOrder.flatMap((page) => page.names) }).toEqual({
+    list: list.label,
+    names: list.names,
   });
-  // What a component reading the query renders: the merged connection, in the same order.
-  const tags = data.repository?.tags;
-  expect(tags?.edges.map((edge) => edge.node.name)).toEqual(names);
-  expect(tags?.edges.map((edge) => edge.cursor)).toEqual(edges.map((edge) => edge.cursor));
-  return stored;
+  expect(pages.slice(0, -1).every((page) => page.names.length === count)).toBe(true);
+  expect(pages).toHaveLength(Math.max(1, Math.ceil(list.names.length / count)));
+  // Every page loaded through the pagination query costs exactly one page of the list. The
+  // first one may cost one more list request when it starts at the end (`last` without
+  // `before`, where the list's length or an order with ties must be read first).
+  for (const page of pages.slice(1)) expect(page.upstream).toEqual(list.pageRequests);
+  const listPath = list.pageRequests[list.pageRequests.length - 1];
+  const [first] = pages;
+  const extra = first?.upstream.filter((path) => path === listPath).length ?? 0;
+  expect(extra).toBeLessThanOrEqual(direction === 'backward' ? 2 : 1);
+  expect([...new Set(first?.upstream)]).toEqual(list.pageRequests);
+
+  const data = paginator.data();
+  const ownerId = data.id;
+  if (typeof ownerId !== 'string') throw new Error('the owner has no id');
+  const pagination = refetchQueryOf(fragment(list.fragment)).params.name;
+  expect(pages.map((page) => page.operation)).toEqual([
+    list.query,
+    ...pages.slice(1).map(() => pagination),
+  ]);
+  for (const page of pages.slice(1)) expect(page.variables.id).toBe(ownerId);
+
+  const edges = fragmentEdges(paginator);
+  expect(edges.map((edge) => edge.name)).toEqual(list.names);
+  expect(new Set(edges.map((edge) => edge.id)).size).toBe(list.names.length);
+  expect(new Set(edges.map((edge) => edge.cursor)).size).toBe(list.names.length);
+  expect(storedEdgeIds(relay, ownerId, list)).toEqual(edges.map((edge) => edge.id));
+  const { pageInfo } = paginator.connection();
+  expect(pageInfo.hasNextPage).toBe(false);
+  if (list.bidirectional) expect(pageInfo.hasPreviousPage).toBe(false);
+  expect((data[list.connection.field] as { totalCount?: unknown }).totalCount).toBe(
+    list.names.length,
+  );
 }
 
 /** Random edges' cursors, given back to the gateway, point at the tags next to them. */
 async function expectCursorsPointAtTheirTags(
-  list: TagList,
-  names: readonly string[],
-  stored: StoredConnection,
+  list: { namespace: string; name: string; orderBy: TagOrder },
+  paginator: PaginationFragment,
 ): Promise<void> {
-  const cursors = stored.edges.map((edge) => edge?.cursor);
-  if (names.length === 0) return;
+  const edges = fragmentEdges(paginator);
+  const names = edges.map((edge) => edge.name);
   await fc.assert(
-    fc.asyncProperty(fc.integer({ min: 0, max: names.length - 1 }), async (index) => {
-      const cursor = cursors[index];
-      if (typeof cursor !== 'string') throw new Error(`edge ${index} has no cursor`);
+    fc.asyncProperty(fc.integer({ min: 0, max: edges.length - 1 }), async (index) => {
+      const cursor = edges[index]?.cursor ?? '';
       const after = await probe(h, list, { first: 1, after: cursor });
       const before = await probe(h, list, { last: 1, before: cursor });
       expect({ index, after, before }).toEqual({
@@ -272,124 +385,176 @@ async function expectCursorsPointAtTheirTags(
         before: names.slice(Math.max(0, index - 1), index),
       });
     }),
-    { numRuns: 8, examples: [[0], [names.length - 1]] },
+    { numRuns: 8, examples: [[0], [edges.length - 1]] },
   );
 }
 
-function dispose(client: RelayClient): void {
-  for (const disposable of client.retained) disposable.dispose();
-}
+const [UPDATED_ASC, UPDATED_DESC, NAME_ASC, NAME_DESC] = TAG_ORDERS as [
+  TagOrder,
+  TagOrder,
+  TagOrder,
+  TagOrder,
+];
 
-const NGINX = { namespace: 'library', name: 'nginx' };
-const ORDERS: readonly TagOrder[] = [UPDATED_DESC, NAME_ASC];
-
-describe('relay-runtime with a @connection on Repository.tags (library/nginx, 97 tags)', () => {
-  it('forward: first 10, then after endCursor until hasNextPage is false; both orders and another repository side by side in one store', async () => {
-    const client = createRelayClient();
-    const walked: { list: TagList; data: RepositoryTagsQuery$data }[] = [];
-    for (const orderBy of ORDERS) {
-      const list = { ...NGINX, orderBy };
-      const before = client.requests.length;
-      const data = await walk(client, list, 'forward', 10, 97);
-      expect(client.requests.length - before).toBe(10);
-      walked.push({ list, data });
+describe('usePaginationFragment on Repository.tags, forward, with orderBy and nameContains as filters', () => {
+  test('pages every order and filter of library/nginx and library/team/app to the end, each its own connection in one store', async () => {
+    const relay = client();
+    const lists = [
+      forwardTags('library', 'nginx', UPDATED_DESC),
+      forwardTags('library', 'nginx', UPDATED_ASC),
+      forwardTags('library', 'nginx', NAME_ASC),
+      forwardTags('library', 'nginx', NAME_DESC),
+      forwardTags('library', 'nginx', UPDATED_DESC, 'sha-'),
+      forwardTags('library', 'nginx', NAME_ASC, '.1'),
+      forwardTags('library', 'team/app', UPDATED_DESC),
+    ];
+    const walks: Walk[] = [];
+    for (const list of lists) {
+      const walked = await walk(relay, list, 'forward', 10);
+      expectWholeList(relay, list, 'forward', 10, walked);
+      walks.push(walked);
     }
-    // Each order has its own connection record (the `orderBy` filter), both complete.
-    const ids = new Set<string>();
-    for (const { list, data } of walked) {
-      const names = expectedNames(list.namespace, list.name, list.orderBy);
-      const stored = expectWholeList(client, list, names, data);
-      ids.add(stored.dataID);
-      await expectCursorsPointAtTheirTags(list, names, stored);
-    }
-    expect(ids.size).toBe(ORDERS.length);
-    // Both orders hold the same 97 tag records.
-    const [a, b] = walked.map(({ list }) => readConnection(client.environment, list));
-    expect(new Set(a?.edges.map((edge) => edge?.dataID))).toEqual(
-      new Set(b?.edges.map((edge) => edge?.dataID)),
+    // Every connection is still whole after the others were paged beside it.
+    lists.forEach((list, index) => {
+      expect(
+        fragmentEdges(walks[index]?.paginator as PaginationFragment).map((e) => e.name),
+      ).toEqual(list.names);
+    });
+    // The two repositories' tags are records of their own (`latest` is in both).
+    const ids = (walked: Walk | undefined) =>
+      new Set(walked ? fragmentEdges(walked.paginator).map((edge) => edge.id) : []);
+    const nginx = ids(walks[0]);
+    expect([...ids(walks[6])].filter((id) => nginx.has(id))).toEqual([]);
+    expect(lists[6]?.names).toContain('latest');
+    await expectCursorsPointAtTheirTags(
+      { namespace: 'library', name: 'nginx', orderBy: NAME_ASC },
+      (walks[2] as Walk).paginator,
     );
-    // Another repository in the same store: its tags (`latest` too) are records of their own.
-    const other = { namespace: 'library', name: 'team/app', orderBy: UPDATED_DESC };
-    const otherNames = expectedNames(other.namespace, other.name, other.orderBy);
-    const otherData = await walk(client, other, 'forward', 10, otherNames.length);
-    const otherStored = expectWholeList(client, other, otherNames, otherData);
-    expect(otherNames).toContain('latest');
-    const nginxIDs = new Set(a?.edges.map((edge) => edge?.dataID));
-    expect(otherStored.edges.filter((edge) => nginxIDs.has(edge?.dataID ?? ''))).toEqual([]);
-    dispose(client);
-    expect(consoleSpy.messages()).toEqual([]);
-  });
-
-  it('backward, in a second environment: last 10, then before startCursor until hasPreviousPage is false', async () => {
-    const client = createRelayClient();
-    for (const orderBy of ORDERS) {
-      const list = { ...NGINX, orderBy };
-      const before = client.requests.length;
-      const data = await walk(client, list, 'backward', 10, 97);
-      expect(client.requests.length - before).toBe(10);
-      const names = expectedNames(list.namespace, list.name, orderBy);
-      const stored = expectWholeList(client, list, names, data);
-      await expectCursorsPointAtTheirTags(list, names, stored);
-    }
-    dispose(client);
-    expect(consoleSpy.messages()).toEqual([]);
-  });
-
-  it('a forward walk and a backward walk of the same list leave the same connection', async () => {
-    const forward = createRelayClient();
-    const backward = createRelayClient();
-    const list = { ...NGINX, orderBy: NAME_ASC };
-    await walk(forward, list, 'forward', 7, 97);
-    await walk(backward, list, 'backward', 13, 97);
-    const a = readConnection(forward.environment, list);
-    const b = readConnection(backward.environment, list);
-    expect(a?.edges).toEqual(b?.edges);
-    expect(a?.pageInfo).toEqual(b?.pageInfo);
-    dispose(forward);
-    dispose(backward);
-    expect(consoleSpy.messages()).toEqual([]);
-  });
-
-  it('control: the console spy does see Relay warn of a page that is not next to the connection', async () => {
-    jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const client = createRelayClient();
-    const list = { ...NGINX, orderBy: UPDATED_DESC };
-    const first = await fetchQuery<RepositoryTagsQuery>(
-      client.environment,
-      RepositoryTagsQueryNode,
-      pageVariables(list, 'forward', 10, null),
-    ).toPromise();
-    // The cursor of the first edge instead of endCursor: the handler refuses to merge.
-    const cursor = first?.repository?.tags.edges[0]?.cursor ?? null;
-    await fetchQuery<RepositoryTagsQuery>(
-      client.environment,
-      RepositoryTagsQueryNode,
-      pageVariables(list, 'forward', 10, cursor),
-    ).toPromise();
-    expect(consoleSpy.messages()).toEqual([
-      [expect.stringContaining('Relay: Unexpected after cursor')],
-    ]);
+    relay.dispose();
+    expectRelaySilent(relay);
   });
 });
 
-describe.each([
-  { name: 'empty', size: 4, orderBy: UPDATED_DESC },
-  { name: 'hello', size: 1, orderBy: UPDATED_DESC },
-  { name: 'busybox', size: 3, orderBy: NAME_ASC },
-  { name: 'team/app', size: 5, orderBy: UPDATED_DESC },
-  { name: 'tied', size: 7, orderBy: UPDATED_DESC },
-  { name: 'multiarch', size: 5, orderBy: NAME_ASC },
-])('relay-runtime over library/$name, pages of $size', ({ name, size, orderBy }) => {
-  const list = { namespace: 'library', name, orderBy };
-  const names = expectedNames('library', name, orderBy);
+describe('usePaginationFragment on Repository.tags, both ways on one connection', () => {
+  test.each(TAG_ORDERS)(
+    'library/nginx $field $direction: loadNext to the end, and loadPrevious from it',
+    async (orderBy) => {
+      const forward = client();
+      const backward = client();
+      const list = tagPages('library', 'nginx', orderBy);
+      const ahead = await walk(forward, list, 'forward', 10);
+      expectWholeList(forward, list, 'forward', 10, ahead);
+      const behind = await walk(backward, list, 'backward', 13);
+      expectWholeList(backward, list, 'backward', 13, behind);
+      expect(fragmentEdges(behind.paginator)).toEqual(fragmentEdges(ahead.paginator));
+      forward.dispose();
+      backward.dispose();
+      expectRelaySilent(forward);
+      expectRelaySilent(backward);
+    },
+  );
 
-  it.each(['forward', 'backward'] as const)('%s walk merges the exact list', async (direction) => {
-    const client = createRelayClient();
-    const data = await walk(client, list, direction, size, names.length);
-    expect(client.requests).toHaveLength(Math.max(1, Math.ceil(names.length / size)));
-    const stored = expectWholeList(client, list, names, data);
-    await expectCursorsPointAtTheirTags(list, names, stored);
-    dispose(client);
-    expect(consoleSpy.messages()).toEqual([]);
+  describe.each([
+    { name: 'empty', count: 4 },
+    { name: 'hello', count: 1 },
+    { name: 'busybox', count: 3 },
+    { name: 'team/app', count: 5 },
+    { name: 'tied', count: 7 },
+    { name: 'multiarch', count: 5 },
+  ])('library/$name, pages of $count', ({ name, count }) => {
+    test.each(['forward', 'backward'] as const)(
+      '%s, in both orders of the name',
+      async (direction) => {
+        const relay = client();
+        for (const orderBy of [NAME_ASC, NAME_DESC, UPDATED_DESC]) {
+          const list = tagPages('library', name, orderBy);
+          expectWholeList(relay, list, direction, count, await walk(relay, list, direction, count));
+        }
+        relay.dispose();
+        expectRelaySilent(relay);
+      },
+    );
   });
+});
+
+describe('usePaginationFragment on Namespace.repositories, both ways, through node(id:) of the organization', () => {
+  test.each(REPOSITORY_ORDERS)('acme $field $direction', async (orderBy) => {
+    const relay = client();
+    const list = repositoryPages('acme', orderBy);
+    expect(list.names.length).toBeGreaterThan(10);
+    expectWholeList(relay, list, 'forward', 5, await walk(relay, list, 'forward', 5));
+    const other = client();
+    expectWholeList(other, list, 'backward', 7, await walk(other, list, 'backward', 7));
+    relay.dispose();
+    other.dispose();
+    expectRelaySilent(relay);
+    expectRelaySilent(other);
+  });
+
+  test('library, its repositories and their tags in one store', async () => {
+    const relay = client();
+    const list = repositoryPages('library', { field: 'NAME', direction: 'ASC' });
+    expectWholeList(relay, list, 'forward', 2, await walk(relay, list, 'forward', 2));
+    const tags = tagPages('library', 'busybox', NAME_ASC);
+    expectWholeList(relay, tags, 'backward', 2, await walk(relay, tags, 'backward', 2));
+    relay.dispose();
+    expectRelaySilent(relay);
+  });
+});
+
+describe('useRefetchableFragment on Tag', () => {
+  test('refetches a tag through node(id:) at one SWR request, and the fragment then shows what changed', async () => {
+    const relay = client();
+    const { data } = await loadQuery(relay, query('TagDetailsQuery'), {
+      namespace: 'library',
+      name: 'hello',
+      tag: 'latest',
+    });
+    const ref = (data.repository as { tag: unknown } | null)?.tag;
+    const tagFragment = fragment('TagDetails_tag');
+    const before = readFragment(relay, tagFragment, ref);
+    expect(before.name).toBe('latest');
+
+    h.sandbox.pushTag('library', 'hello', 'latest');
+    const { result: after, requests } = await upstreamOf(h, () =>
+      refetchFragment(relay, tagFragment, ref),
+    );
+    expect(requests.map((request) => request.path)).toEqual([tagsPath('library', 'hello')]);
+    const current = await h.graphql<{ data: { repository: { tag: { updatedAt: string } } } }>(
+      '{ repository(namespace: "library", name: "hello") { tag(name: "latest") { updatedAt } } }',
+    );
+    const { updatedAt } = current.data.repository.tag;
+    expect(updatedAt).not.toBe(before.updatedAt);
+    expect(after).toEqual({ ...before, updatedAt });
+    // The first query's reader sees the refetched record: one record per id.
+    expect(readFragment(relay, tagFragment, ref)).toEqual(after);
+    expect(relay.requests.map((request) => [request.name, request.variables])).toEqual([
+      ['TagDetailsQuery', { namespace: 'library', name: 'hello', tag: 'latest' }],
+      ['TagDetailsRefetchQuery', { id: before.id }],
+    ]);
+    relay.dispose();
+    expectRelaySilent(relay);
+  });
+});
+
+test('control: the console spy does see Relay warn of a page that does not continue the connection', async () => {
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  const relay = client();
+  const list = forwardTags('library', 'nginx', UPDATED_DESC);
+  const { data } = await loadQuery(relay, query(list.query), list.variables('forward', 10));
+  const paginator = usePaginationFragment(relay, fragment(list.fragment), data.repository);
+  // A page after the first edge instead of after endCursor: the handler refuses to merge it.
+  const variables = {
+    ...list.variables('forward', 10),
+    cursor: fragmentEdges(paginator)[0]?.cursor,
+    id: paginator.data().id,
+  };
+  const pagination = refetchQueryOf(fragment(list.fragment));
+  await __internal
+    .fetchQuery(relay.environment, createOperationDescriptor(pagination, variables))
+    .toPromise();
+  expect(consoleSpy.messages()).toEqual([
+    [expect.stringContaining('Relay: Unexpected after cursor')],
+  ]);
+  relay.dispose();
 });

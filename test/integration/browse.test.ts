@@ -9,49 +9,19 @@ import type { AddressInfo } from 'node:net';
 import { startHarness, type GraphQLBody, type Harness } from '../support/harness';
 import { expectedRepositories, expectedTags } from '../support/sandbox-data';
 import { OTHER_TOKEN } from '../../src/sandbox/server';
-import type { SwrRepositoryOrderColumn } from '../../src/swr/types';
 import {
   CONNECTION_FIELDS,
+  REPOSITORY_ORDERS,
   expectPageAt,
   expectedNames,
+  expectedRepositoryNames,
   onlyError,
   upstreamOf,
   walkBackward,
   walkForward,
   type Connection,
-  type Direction,
+  type RepositoryOrder,
 } from './support';
-
-type RepositoryOrderField = 'UPDATED_AT' | 'NAME' | 'TAG_COUNT';
-
-interface RepositoryOrder {
-  field: RepositoryOrderField;
-  direction: Direction;
-}
-
-const REPOSITORY_ORDERS: readonly RepositoryOrder[] = (
-  ['UPDATED_AT', 'NAME', 'TAG_COUNT'] as const
-).flatMap((field) => (['ASC', 'DESC'] as const).map((direction) => ({ field, direction })));
-
-const COLUMNS: Record<RepositoryOrderField, SwrRepositoryOrderColumn> = {
-  UPDATED_AT: 'updated_time',
-  NAME: 'name',
-  TAG_COUNT: 'tag_count',
-};
-
-/** The sandbox's exact repository names of an organization in a GraphQL order. */
-function expectedRepositoryNames(
-  namespace: string,
-  order: RepositoryOrder = { field: 'UPDATED_AT', direction: 'DESC' },
-  filters: { name?: string; category?: string } = {},
-): string[] {
-  return expectedRepositories(
-    namespace,
-    COLUMNS[order.field],
-    order.direction === 'ASC' ? 'asc' : 'desc',
-    filters,
-  ).map((repository) => repository.name);
-}
 
 interface RepositoryArgs {
   first?: number | null;

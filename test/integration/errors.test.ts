@@ -356,7 +356,13 @@ describe('BAD_USER_INPUT, without any upstream request', () => {
     Buffer.from('Tag:Library/hello:latest').toString('base64url'),
     Buffer.from('Tag:library/hello').toString('base64url'),
     Buffer.from('Tag:library/hello:-x').toString('base64url'),
-    Buffer.from('Repository:library/hello').toString('base64url'),
+    Buffer.from('Repository:library').toString('base64url'),
+    Buffer.from('Repository:Library/hello').toString('base64url'),
+    Buffer.from('Namespace:library/hello').toString('base64url'),
+    Buffer.from('Namespace:').toString('base64url'),
+    Buffer.from('User:library').toString('base64url'),
+    // `Namespace:library` with other unused low bits in its last character: not the id issued.
+    'TmFtZXNwYWNlOmxpYnJhcnl',
     'A'.repeat(500),
   ])('node(id: %j) is refused', async (id) => {
     await expectBadInput(

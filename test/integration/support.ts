@@ -4,9 +4,9 @@
  * talks to the gateway over HTTP through the harness; nothing imports the gateway's modules.
  */
 import type { GraphQLBody, GraphQLError, Harness } from '../support/harness';
-import { expectedTags } from '../support/sandbox-data';
+import { expectedRepositories, expectedTags } from '../support/sandbox-data';
 import type { RecordedRequest } from '../../src/sandbox/server';
-import type { SwrTag } from '../../src/swr/types';
+import type { SwrRepositoryOrderColumn, SwrTag } from '../../src/swr/types';
 
 export type OrderField = 'UPDATED_AT' | 'NAME';
 export type Direction = 'ASC' | 'DESC';
@@ -52,6 +52,37 @@ export function expectedNames(
   nameContains?: string,
 ): string[] {
   return expectedList(namespace, repository, order, nameContains).map((tag) => tag.Tag);
+}
+
+export type RepositoryOrderField = 'UPDATED_AT' | 'NAME' | 'TAG_COUNT';
+
+export interface RepositoryOrder {
+  field: RepositoryOrderField;
+  direction: Direction;
+}
+
+export const REPOSITORY_ORDERS: readonly RepositoryOrder[] = (
+  ['UPDATED_AT', 'NAME', 'TAG_COUNT'] as const
+).flatMap((field) => (['ASC', 'DESC'] as const).map((direction) => ({ field, direction })));
+
+const COLUMNS: Record<RepositoryOrderField, SwrRepositoryOrderColumn> = {
+  UPDATED_AT: 'updated_time',
+  NAME: 'name',
+  TAG_COUNT: 'tag_count',
+};
+
+/** The sandbox's exact repository names of an organization in a GraphQL order. */
+export function expectedRepositoryNames(
+  namespace: string,
+  order: RepositoryOrder = { field: 'UPDATED_AT', direction: 'DESC' },
+  filters: { name?: string; category?: string } = {},
+): string[] {
+  return expectedRepositories(
+    namespace,
+    COLUMNS[order.field],
+    order.direction === 'ASC' ? 'asc' : 'desc',
+    filters,
+  ).map((repository) => repository.name);
 }
 
 export interface PageInfo {
