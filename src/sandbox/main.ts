@@ -1,7 +1,9 @@
 /**
  * Runs the SWR sandbox standalone: `node dist/sandbox/main.js`.
- * Environment: `SANDBOX_PORT` (default 4010), `SANDBOX_HOST` (default 127.0.0.1).
+ * Environment: `SANDBOX_PORT` (default 4010), `SANDBOX_HOST` (default 127.0.0.1),
+ * `SANDBOX_DELAY_MS` (default 0: how long every answer waits, as a remote region's would).
  */
+import { parseDelay } from './request-log';
 import { DEMO_TOKEN, startSandbox } from './server';
 
 function readPort(raw: string | undefined): number {
@@ -14,8 +16,12 @@ function readPort(raw: string | undefined): number {
 async function main(): Promise<void> {
   const port = readPort(process.env.SANDBOX_PORT);
   const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
-  const sandbox = await startSandbox({ host, port });
-  console.log(`SWR sandbox listening on ${sandbox.url} (X-Auth-Token: ${DEMO_TOKEN})`);
+  const delay = parseDelay(process.env.SANDBOX_DELAY_MS);
+  const sandbox = await startSandbox({ host, port, delay });
+  console.log(
+    `SWR sandbox listening on ${sandbox.url} (X-Auth-Token: ${DEMO_TOKEN})` +
+      (delay > 0 ? `, answering after ${delay} ms` : ''),
+  );
 
   let closing = false;
   const shutdown = (): void => {
