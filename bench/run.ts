@@ -19,6 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { runLoad, type LoadResult, type Target } from './lib/load';
+import { envInt, median } from './lib/stats';
 import {
   RssSampler,
   killAllSync,
@@ -51,15 +52,6 @@ import {
   upstreamTarget,
   type Upstream,
 } from './lib/setup';
-
-function envInt(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min)
-    throw new Error(`${name} must be an integer ≥ ${min}`);
-  return value;
-}
 
 const SECONDS = envInt('BENCH_SECONDS', 5, 1);
 const ROUNDS = envInt('BENCH_ROUNDS', 3, 1);
@@ -124,15 +116,6 @@ interface LegSummary {
   tagsPerQuery: number;
   peakRssBytes: number;
   cpuMsPerQuery: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return NaN;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function summarise(id: LegId, rounds: LegRound[]): LegSummary {

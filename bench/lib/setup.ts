@@ -40,18 +40,38 @@ export async function readCounts(upstream: Upstream): Promise<Counts> {
   return (await response.json()) as Counts;
 }
 
+/** One request the upstream served, from its log: when it arrived and was answered (ms). */
+export interface ServedRequest {
+  method: string;
+  path: string;
+  status: number;
+  startedAt: number;
+  endedAt: number;
+}
+
+/** The requests the upstream served since the last call (the log is cleared). */
+export async function drainRequests(upstream: Upstream): Promise<ServedRequest[]> {
+  const response = await fetch(`${upstream.counterUrl}/__requests`, {
+    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+  });
+  if (!response.ok) throw new Error(`upstream counter answered ${response.status}`);
+  return (await response.json()) as ServedRequest[];
+}
+
 export const SWR_PAGE_PATH =
   '/v2/manage/namespaces/library/repos/app/tags?offset=0&limit=20&order_column=updated_at&order_type=desc';
 const SWR_HEADERS = { 'x-auth-token': TOKEN, 'content-type': 'application/json' };
 
-export async function startUpstream(): Promise<Upstream> {
+/** The upstream process; with `delayMs`, every answer waits that long, as a region's would. */
+export async function startUpstream(delayMs = 0): Promise<Upstream> {
   const [sandboxPort, counterPort] = [await freePort(), await freePort()];
   const service = startService(
-    'upstream',
+    delayMs > 0 ? 'slow-upstream' : 'upstream',
     [join(BENCH_JS, 'upstream.js')],
     {
       SANDBOX_PORT: String(sandboxPort),
       COUNTER_PORT: String(counterPort),
+      SANDBOX_DELAY_MS: String(delayMs),
       NODE_ENV: 'production',
     },
     ROOT,
