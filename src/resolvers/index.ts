@@ -1,11 +1,12 @@
 import { badUserInput, missingToken, quoted, toGraphQLError } from '../graphql/errors';
-import type { Resolvers } from '../generated/resolvers-types';
+import type { NamespaceRepositoriesArgs, Resolvers } from '../generated/resolvers-types';
 import type { GatewayContext } from '../graphql/context';
 import type { RepositoryRef } from '../swr/client';
 import type { SwrTag } from '../swr/types';
 import { isValidTagName } from '../swr/names';
 import { connectionFields, edgeFields } from './connection';
 import { parseTagGlobalId, tagGlobalId } from './ids';
+import { childFieldArguments } from './lookahead';
 import { parseManifest } from './manifest';
 import type { RepositoryConnectionModel, TagConnectionModel, TagModel } from './models';
 import {
@@ -59,7 +60,13 @@ export const resolvers: Resolvers = {
 
   Query: {
     namespaces: (_, __, context) => listNamespaces(context),
-    namespace: (_, { name }, context) => findNamespace(name, context),
+    namespace: (_, { name }, context, info) =>
+      findNamespace(name, context, (namespace) =>
+        childFieldArguments(info, 'repositories').map((args) =>
+          // Coerced against `Namespace.repositories` itself: exactly its arguments.
+          resolveRepositoryConnection(namespace.name, args as NamespaceRepositoriesArgs, context),
+        ),
+      ),
     repository: (_, { namespace, name }) => repositoryRef(namespace, name),
     node: (_, { id }, context) => tagById(id, context),
   },

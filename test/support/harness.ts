@@ -1,7 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGateway } from '../../src/graphql/yoga';
-import { DEMO_TOKEN, startSandbox, type SandboxHandle } from '../../src/sandbox/server';
+import {
+  DEMO_TOKEN,
+  startSandbox,
+  type SandboxHandle,
+  type SandboxOptions,
+} from '../../src/sandbox/server';
 import { SwrClient } from '../../src/swr/client';
 
 /**
@@ -34,14 +39,26 @@ export interface GraphQLBody {
   errors?: GraphQLError[];
 }
 
-export async function startHarness(options: { upstream?: string } = {}): Promise<Harness> {
-  const sandbox = await startSandbox();
+export interface HarnessOptions {
+  /** Another upstream than the harness's sandbox. */
+  upstream?: string;
+  sandbox?: SandboxOptions;
+  /** Upstream requests one GraphQL request may have in flight (default 8). */
+  upstreamConcurrency?: number;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const sandbox = await startSandbox(options.sandbox);
   const client = new SwrClient({
     endpoint: options.upstream ?? sandbox.url,
     timeoutMs: 5_000,
     maxConnections: 16,
   });
-  const gateway = createGateway({ client, upstreamConcurrencyPerRequest: 8, logger: false });
+  const gateway = createGateway({
+    client,
+    upstreamConcurrencyPerRequest: options.upstreamConcurrency ?? 8,
+    logger: false,
+  });
   const server: Server = createServer((request, response) => void gateway(request, response));
   await new Promise<void>((resolve) => {
     server.listen(0, '127.0.0.1', resolve);
