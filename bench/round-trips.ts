@@ -9,8 +9,9 @@
  * round); wall time ÷ delay and the wall time beyond the rounds' delays (medians of
  * `BENCH_TRIP_RUNS` runs, after one warm-up); and the SWR requests it made, beside the most it
  * may make (what it made before its reads were sent side by side). Run by `npm run bench`
- * (when BENCH_LEGS holds `r`), or alone: `npm run bench:round-trips`. BENCH_TRIP_TIMELINE=1
- * prints every run's upstream requests with their times.
+ * when BENCH_LEGS holds `r` (as it does by default; `BENCH_LEGS=r npm run bench` runs them
+ * alone), or built, as `node bench/dist/bench/round-trips.js`. BENCH_TRIP_TIMELINE=1 prints
+ * every run's upstream requests with their times.
  */
 import { roundsOf } from '../src/sandbox/request-log';
 import { killAllSync, stopAll, stopService } from './lib/processes';
@@ -283,13 +284,18 @@ export function printRoundTrips(results: TripResult[], options: TripOptions): vo
   );
 }
 
-if (require.main === module) {
-  const options: TripOptions = {
+/** BENCH_DELAY_MS (40), BENCH_TRIP_RUNS (5), BENCH_TRIP_TIMELINE (unset). */
+export function tripOptionsFromEnvironment(gatewayNodeOptions: string[]): TripOptions {
+  return {
     delayMs: envInt('BENCH_DELAY_MS', 40, 1),
     runs: envInt('BENCH_TRIP_RUNS', 5, 1),
     timeline: process.env.BENCH_TRIP_TIMELINE === '1',
-    gatewayNodeOptions: [],
+    gatewayNodeOptions,
   };
+}
+
+if (require.main === module) {
+  const options = tripOptionsFromEnvironment([]);
   process.once('exit', killAllSync);
   runRoundTrips(options)
     .then((results) => {

@@ -148,6 +148,10 @@ export function startBareProxy(upstream: Upstream): Promise<Gateway> {
   );
 }
 
+export function startFloor(upstream: Upstream): Promise<Gateway> {
+  return startGraphQLService('floor', [join(BENCH_JS, 'floor', 'server.js')], upstream, '/graphql');
+}
+
 export function startApolloGateway(upstream: Upstream): Promise<Gateway> {
   return startGraphQLService(
     'apollo-gateway',
@@ -168,6 +172,9 @@ export const PAGE_QUERY = `{ repository(namespace: "library", name: "app") { tag
 
 /** Leg (c): 20 tags after a cursor deep in the list. */
 export const DEEP_QUERY = `query Deep($after: String!) { repository(namespace: "library", name: "app") { tags(first: 20, after: $after) { ${CONNECTION_FIELDS} } } }`;
+
+/** Leg (k): 100 tags, each with its parsed manifest, where the costs per tag show. */
+export const MANIFEST_QUERY = `{ repository(namespace: "library", name: "app") { tags(first: 100) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { name digest size updatedAt manifest { schemaVersion mediaType config { digest size } layers { digest size } manifests { digest platform { os architecture variant } } } } } } } }`;
 
 /** Leg (d): 10 repositories × their first 5 tags, aliased. */
 export const FANOUT_QUERY = `{ ${Array.from(
@@ -234,7 +241,7 @@ export function upstreamTarget(upstream: Upstream, expectBody: string): Target {
 
 interface Edge {
   cursor: string;
-  node: { name: string; digest: string; size: string; updatedAt: string };
+  node: { name: string; digest: string; size: string; updatedAt: string; manifest?: unknown };
 }
 interface Connection {
   totalCount: number;
