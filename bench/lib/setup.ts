@@ -148,8 +148,13 @@ export function startBareProxy(upstream: Upstream): Promise<Gateway> {
   );
 }
 
-export function startFloor(upstream: Upstream): Promise<Gateway> {
-  return startGraphQLService('floor', [join(BENCH_JS, 'floor', 'server.js')], upstream, '/graphql');
+export function startFloor(upstream: Upstream, nodeFlags: string[] = []): Promise<Gateway> {
+  return startGraphQLService(
+    'floor',
+    [...nodeFlags, join(BENCH_JS, 'floor', 'server.js')],
+    upstream,
+    '/graphql',
+  );
 }
 
 export function startApolloGateway(upstream: Upstream): Promise<Gateway> {
