@@ -11,6 +11,7 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { Pool } from 'undici';
 import { createResolvers, tagsPath, totalOf, typeDefs, type SwrTag } from '../lib/page-schema';
+import { serveUntilStopped } from '../lib/serve';
 
 interface Context {
   token: string;
@@ -43,12 +44,4 @@ const yoga = createYoga<object, Context>({
 });
 
 const server = createServer((request, response) => void yoga.handle(request, response));
-server.listen(Number(process.env.PORT ?? 4003), process.env.HOST ?? '127.0.0.1');
-
-const shutdown = (): void => {
-  server.close();
-  server.closeIdleConnections();
-  void pool.close();
-};
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);
+serveUntilStopped(server, 4003, () => pool.close());
