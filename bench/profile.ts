@@ -1,7 +1,7 @@
 /**
- * A CPU profile of the gateway under leg (b), or (d) with BENCH_PROFILE_LEG=d: the upstream and
- * the gateway as in the bench, the gateway run as
- * `node --cpu-prof --cpu-prof-dir=$BENCH_PROFILE_DIR dist/main.js`, a warm-up and one load of the
+ * A CPU profile of the gateway under leg (b), or (d) with BENCH_PROFILE_LEG=d, or of the floor
+ * under (b)'s query with BENCH_PROFILE_LEG=j: the upstream and the server as in the bench, run as
+ * `node --cpu-prof --cpu-prof-dir=$BENCH_PROFILE_DIR dist/main.js` (or the floor's server.js), a warm-up and one load of the
  * leg's query, then a graceful stop (the profile is written on exit) and a summary of its self
  * time.
  *
@@ -21,6 +21,7 @@ import {
   PAGE_QUERY,
   graphQLTarget,
   sampleQuery,
+  startFloor,
   startGateway,
   startUpstream,
 } from './lib/setup';
@@ -31,19 +32,20 @@ const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const TOP = Number(process.env.BENCH_TOP ?? 15);
 const LEGS = {
-  b: { title: '(b) gateway, 20-tag page', query: PAGE_QUERY },
-  d: { title: '(d) gateway, 10 repos × first 5', query: FANOUT_QUERY },
+  b: { title: '(b) gateway, 20-tag page', query: PAGE_QUERY, start: startGateway },
+  d: { title: '(d) gateway, 10 repos × first 5', query: FANOUT_QUERY, start: startGateway },
+  j: { title: '(j) floor, 20-tag page', query: PAGE_QUERY, start: startFloor },
 };
 const LEG_ID = process.env.BENCH_PROFILE_LEG ?? 'b';
 
 async function main(): Promise<void> {
-  if (LEG_ID !== 'b' && LEG_ID !== 'd')
-    throw new Error(`BENCH_PROFILE_LEG is b or d, not "${LEG_ID}"`);
+  if (LEG_ID !== 'b' && LEG_ID !== 'd' && LEG_ID !== 'j')
+    throw new Error(`BENCH_PROFILE_LEG is b, d or j, not "${LEG_ID}"`);
   const leg = LEGS[LEG_ID];
   mkdirSync(DIR, { recursive: true });
   const before = new Set(readdirSync(DIR));
   const upstream = await startUpstream();
-  const gateway = await startGateway(upstream, ['--cpu-prof', `--cpu-prof-dir=${DIR}`]);
+  const gateway = await leg.start(upstream, ['--cpu-prof', `--cpu-prof-dir=${DIR}`]);
   const sample = await sampleQuery(leg.title, gateway.url, leg.query);
   const target = graphQLTarget(gateway.url, sample.body, leg.query);
   if (WARMUP > 0) await runLoad(target, CONNECTIONS, WARMUP);
@@ -55,9 +57,9 @@ async function main(): Promise<void> {
   await stopService(gateway.service);
   const written = readdirSync(DIR).filter((f) => f.endsWith('.cpuprofile') && !before.has(f));
   const file = written[0];
-  if (file === undefined) throw new Error(`the gateway wrote no .cpuprofile into ${DIR}`);
+  if (file === undefined) throw new Error(`the server wrote no .cpuprofile into ${DIR}`);
   const path = join(DIR, file);
-  console.log(`profile: ${path} (the whole gateway process: start-up, warm-up and load)\n`);
+  console.log(`profile: ${path} (the whole server process: start-up, warm-up and load)\n`);
   console.log(formatSummary(summarise(readProfile(path)), TOP));
 }
 

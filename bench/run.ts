@@ -2,14 +2,16 @@
  * `npm run bench`: the gateway against a bare proxy, an Apollo Server gateway and the upstream
  * alone, under the same load. See bench/README.md.
  *
- * Processes: the upstream (SWR sandbox + request counter), the gateway (`dist/main.js`), the
- * bare proxy and the Apollo gateway each run in their own process; this process drives the
- * load with autocannon. Legs alternate within each round (a, b, … i in the first round, then
- * shuffled), each a warm-up then a measured run; the table shows the median of every leg over
- * the rounds.
+ * First the round trips of the typical queries against an upstream that answers after
+ * BENCH_DELAY_MS (see round-trips.ts; BENCH_LEGS `r`), then throughput. Processes: the upstream
+ * (SWR sandbox + request counter), the gateway (`dist/main.js`), the bare proxy, the floor and
+ * the Apollo gateway each run in their own process; this process drives the load with
+ * autocannon. Legs alternate within each round (a, b, … k in the first round, then shuffled),
+ * each a warm-up then a measured run; the table shows the median of every leg over the rounds.
  *
  * Environment: BENCH_SECONDS (5), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (2),
- * BENCH_CONNECTIONS (32), BENCH_LEGS (all: "abcdefghi"), BENCH_RESULTS (bench/results.json),
+ * BENCH_CONNECTIONS (32), BENCH_LEGS (all: "rabcdefghijk"), BENCH_DELAY_MS (40),
+ * BENCH_TRIP_RUNS (5), BENCH_RESULTS (bench/results.json),
  * BENCH_GATEWAY_NODE_OPTIONS (none: flags for the gateway's node, such as a heap limit).
  * Exit code: 0 when the bench ran, targets missed or not; 1 on an error (a service that did not
  * start, a wrong sample response, errors or wrong bodies under load).
@@ -18,9 +20,15 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { ConfigError, integer } from '../src/config';
 import { mulberry32 } from '../src/sandbox/random';
 import { runLoad, type LoadResult, type Target } from './lib/load';
+import { envInt, median } from './lib/stats';
+import {
+  printRoundTrips,
+  runRoundTrips,
+  tripOptionsFromEnvironment,
+  type TripResult,
+} from './round-trips';
 import {
   RssSampler,
   killAllSync,
@@ -35,6 +43,7 @@ import {
   DEEP_QUERY,
   FANOUT_QUERY,
   LAST_QUERY,
+  MANIFEST_QUERY,
   PAGE_QUERY,
   ROOT,
   TYPENAME_QUERY,
@@ -47,19 +56,13 @@ import {
   sampleQuery,
   startApolloGateway,
   startBareProxy,
+  startFloor,
   startGateway,
   startUpstream,
   upstreamNames,
   upstreamTarget,
   type Upstream,
 } from './lib/setup';
-
-function envInt(name: string, fallback: number, min: number): number {
-  const problems: string[] = [];
-  const value = integer(process.env, name, fallback, min, Number.MAX_SAFE_INTEGER, problems);
-  if (problems.length > 0) throw new ConfigError(problems);
-  return value;
-}
 
 const SECONDS = envInt('BENCH_SECONDS', 5, 1);
 const ROUNDS = envInt('BENCH_ROUNDS', 3, 1);
@@ -71,8 +74,10 @@ const GATEWAY_NODE_OPTIONS = (process.env.BENCH_GATEWAY_NODE_OPTIONS ?? '')
   .split(/\s+/)
   .filter((flag) => flag !== '');
 
-type LegId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h' | 'i';
-const ALL_LEGS: readonly LegId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+type LegId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h' | 'i' | 'j' | 'k';
+const ALL_LEGS: readonly LegId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'];
+/** BENCH_LEGS's letter for the round trips, which run before the throughput legs. */
+const ROUND_TRIPS = 'r';
 const TITLES: Record<LegId, string> = {
   a: 'bare proxy, 20-tag page',
   b: 'gateway, 20-tag page',
@@ -83,15 +88,20 @@ const TITLES: Record<LegId, string> = {
   g: 'upstream alone, the SWR page of (a)',
   h: 'gateway, `{ __typename }`',
   i: 'gateway, `totalCount` of (b)',
+  j: 'floor: yoga + jit + undici, 20-tag page',
+  k: 'gateway, 100 tags with manifests',
 };
 
-function selectedLegs(): LegId[] {
-  const raw = process.env.BENCH_LEGS ?? ALL_LEGS.join('');
+function selection(): { legs: LegId[]; roundTrips: boolean } {
+  const raw = process.env.BENCH_LEGS ?? ROUND_TRIPS + ALL_LEGS.join('');
   const legs = ALL_LEGS.filter((leg) => raw.includes(leg));
-  if (legs.length === 0)
-    throw new Error(`BENCH_LEGS selects no leg of "${ALL_LEGS.join('')}": "${raw}"`);
-  return legs;
+  const roundTrips = raw.includes(ROUND_TRIPS);
+  if (legs.length === 0 && !roundTrips)
+    throw new Error(`BENCH_LEGS selects no leg of "${ROUND_TRIPS}${ALL_LEGS.join('')}": "${raw}"`);
+  return { legs, roundTrips };
 }
+
+const TRIP_OPTIONS = tripOptionsFromEnvironment(GATEWAY_NODE_OPTIONS);
 
 interface Leg {
   id: LegId;
@@ -126,15 +136,6 @@ interface LegSummary {
   cpuMsPerQuery: number;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return NaN;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
 function summarise(id: LegId, rounds: LegRound[]): LegSummary {
   const pick = (f: (r: LegRound) => number): number[] => rounds.map(f);
   const sum = (f: (r: LegRound) => number): number => pick(f).reduce((x, y) => x + y, 0);
@@ -166,6 +167,7 @@ async function prepareLegs(
     gatewayUrl: string;
     bare?: { service: Service; url: string };
     apollo?: { service: Service; url: string };
+    floor?: { service: Service; url: string };
   },
   legs: LegId[],
 ): Promise<Leg[]> {
@@ -253,6 +255,35 @@ async function prepareLegs(
           id,
           server: apollo.service,
           target: graphQLTarget(apollo.url, sample.body, PAGE_QUERY),
+        });
+        break;
+      }
+      case 'j': {
+        const floor = services.floor;
+        if (!floor) throw new Error('the floor is not running');
+        const sample = await sampleQuery('(j) floor', floor.url, PAGE_QUERY);
+        sameData('(j) floor', sample.body, page.body);
+        prepared.push({
+          id,
+          server: floor.service,
+          target: graphQLTarget(floor.url, sample.body, PAGE_QUERY),
+        });
+        break;
+      }
+      case 'k': {
+        const sample = await sampleQuery('(k) 100 tags with manifests', gatewayUrl, MANIFEST_QUERY);
+        const edges = sample.connections.repository?.edges ?? [];
+        const expected = await upstreamNames(upstream, 0, 100);
+        expect(
+          '(k)',
+          edges.map((e) => e.node.name).join() === expected.join() &&
+            edges.every((e) => e.node.manifest != null),
+          'not the first 100 tags, each with its manifest',
+        );
+        prepared.push({
+          id,
+          server: gateway,
+          target: graphQLTarget(gatewayUrl, sample.body, MANIFEST_QUERY),
         });
         break;
       }
@@ -414,6 +445,12 @@ const RATIOS: {
     of: ({ a, b }) => b && a && b.p99 / a.p99,
   },
   {
+    name: '(b)/(j) req/s',
+    target: '≥ 0.95',
+    pass: (v) => v >= 0.95,
+    of: ({ b, j }) => b && j && b.rps / j.rps,
+  },
+  {
     name: '(b)/(f) req/s',
     target: '≥ 2.00',
     pass: (v) => v >= 2,
@@ -512,17 +549,62 @@ function printTable(summaries: LegSummary[]): void {
 const loadAtStart = loadavg();
 
 async function main(): Promise<number> {
-  const legs = selectedLegs();
+  const { legs, roundTrips } = selection();
+  const parts = [
+    ...(roundTrips ? [`round trips at ${TRIP_OPTIONS.delayMs} ms`] : []),
+    ...(legs.length > 0
+      ? [
+          `legs ${legs.join('')}, ${ROUNDS} round(s) of ${WARMUP} s warm-up + ${SECONDS} s per leg, ` +
+            `${CONNECTIONS} connections`,
+        ]
+      : []),
+  ];
   console.log(
-    `bench: legs ${legs.join('')}, ${ROUNDS} round(s) of ${WARMUP} s warm-up + ${SECONDS} s per leg, ` +
-      `${CONNECTIONS} connections; node ${process.version}, ${cpus().length} CPUs, ` +
+    `bench: ${parts.join(', ')}; node ${process.version}, ${cpus().length} CPUs, ` +
       `load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}` +
       (GATEWAY_NODE_OPTIONS.length > 0 ? `; gateway node ${GATEWAY_NODE_OPTIONS.join(' ')}` : ''),
   );
+  let trips: TripResult[] | null = null;
+  if (roundTrips) {
+    trips = await runRoundTrips(TRIP_OPTIONS);
+    printRoundTrips(trips, TRIP_OPTIONS);
+    console.log('');
+  }
+  const throughput = legs.length > 0 ? await runThroughput(legs) : null;
+
+  // Formatted as the repository's Prettier settings would (`npm run lint` checks it too).
+  const json = JSON.stringify({
+    date: new Date().toISOString(),
+    config: {
+      seconds: SECONDS,
+      rounds: ROUNDS,
+      warmupSeconds: WARMUP,
+      connections: CONNECTIONS,
+      legs,
+      roundTrips: roundTrips ? { delayMs: TRIP_OPTIONS.delayMs, runs: TRIP_OPTIONS.runs } : null,
+      gatewayNodeOptions: GATEWAY_NODE_OPTIONS,
+    },
+    machine: {
+      node: process.version,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? null,
+      loadAverageAtStart: loadAtStart,
+      loadAverageAtEnd: loadavg(),
+    },
+    roundTrips: trips,
+    ...throughput?.report,
+  });
+  writeFileSync(RESULTS, await format(json, { parser: 'json', ...(await resolveConfig(RESULTS)) }));
+  console.log(`results written to ${RESULTS}`);
+  return throughput?.code ?? 0;
+}
+
+async function runThroughput(legs: LegId[]): Promise<{ code: number; report: object }> {
   const upstream = await startUpstream();
   const gateway = await startGateway(upstream, GATEWAY_NODE_OPTIONS);
   const bare = legs.includes('a') ? await startBareProxy(upstream) : undefined;
   const apollo = legs.includes('f') ? await startApolloGateway(upstream) : undefined;
+  const floor = legs.includes('j') ? await startFloor(upstream) : undefined;
   const prepared = await prepareLegs(
     upstream,
     {
@@ -530,11 +612,12 @@ async function main(): Promise<number> {
       gatewayUrl: gateway.url,
       ...(bare && { bare: { service: bare.service, url: bare.url } }),
       ...(apollo && { apollo: { service: apollo.service, url: apollo.url } }),
+      ...(floor && { floor: { service: floor.service, url: floor.url } }),
     },
     legs,
   );
   console.log(
-    'sample responses checked: status 200, no `errors`, the expected tags; (a) and (f) answer the same data as (b)\n',
+    'sample responses checked: status 200, no `errors`, the expected tags; (a), (f) and (j) answer the same data as (b)\n',
   );
 
   const rounds = new Map<LegId, LegRound[]>(legs.map((id) => [id, []]));
@@ -557,7 +640,7 @@ async function main(): Promise<number> {
   );
   const gatewaySampled = Math.max(
     0,
-    ...summaries.filter((s) => 'bcdehi'.includes(s.id)).map((s) => s.peakRssBytes),
+    ...summaries.filter((s) => 'bcdehik'.includes(s.id)).map((s) => s.peakRssBytes),
   );
   const gatewayPeakRss = Math.max(gatewayMemory?.hwm ?? 0, gatewaySampled);
   const results = checks(summaries, gatewayPeakRss);
@@ -596,6 +679,13 @@ async function main(): Promise<number> {
         `the bare proxy (a) spends ${ms(a.cpuMsPerQuery)} on all of it`,
     );
   }
+  if (byId.b && byId.j) {
+    const { b, j } = byId;
+    console.log(
+      `gateway CPU per query of (b) ${b.cpuMsPerQuery.toFixed(3)} ms, the floor (j) ${j.cpuMsPerQuery.toFixed(3)} ms: ` +
+        `the gateway's own overhead ${(b.cpuMsPerQuery - j.cpuMsPerQuery).toFixed(3)} ms`,
+    );
+  }
   if (unqueued) {
     console.log(
       `one connection (no queueing): p50 (b) ${unqueued.b.p50.toFixed(2)} ms, (d) ${unqueued.d.p50.toFixed(2)} ms, ` +
@@ -620,34 +710,17 @@ async function main(): Promise<number> {
     );
   }
 
-  // Formatted as the repository's Prettier settings would (`npm run lint` checks it too).
-  const json = JSON.stringify({
-    date: new Date().toISOString(),
-    config: {
-      seconds: SECONDS,
-      rounds: ROUNDS,
-      warmupSeconds: WARMUP,
-      connections: CONNECTIONS,
-      legs,
-      gatewayNodeOptions: GATEWAY_NODE_OPTIONS,
+  return {
+    code: failures.length > 0 ? 1 : 0,
+    report: {
+      legs: summaries,
+      gatewayPeakRssBytes: gatewayPeakRss,
+      unqueued,
+      targets: results,
+      missed,
+      errors: failures.map((s) => s.id),
     },
-    machine: {
-      node: process.version,
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? null,
-      loadAverageAtStart: loadAtStart,
-      loadAverageAtEnd: loadavg(),
-    },
-    legs: summaries,
-    gatewayPeakRssBytes: gatewayPeakRss,
-    unqueued,
-    targets: results,
-    missed,
-    errors: failures.map((s) => s.id),
-  });
-  writeFileSync(RESULTS, await format(json, { parser: 'json', ...(await resolveConfig(RESULTS)) }));
-  console.log(`results written to ${RESULTS}`);
-  return failures.length > 0 ? 1 : 0;
+  };
 }
 
 let stopping = false;

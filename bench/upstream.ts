@@ -2,14 +2,19 @@
  * The bench's upstream: the SWR sandbox (src/sandbox/server.ts), plus a loopback counter of
  * what it served, so the bench can tell how many upstream requests and tags each query cost.
  *
- *   SANDBOX_PORT=… COUNTER_PORT=… node bench/dist/bench/upstream.js
+ *   SANDBOX_PORT=… COUNTER_PORT=… [SANDBOX_DELAY_MS=40] node bench/dist/bench/upstream.js
  *
  * GET http://127.0.0.1:$COUNTER_PORT/__count → {"requests":n,"tags":n,"errors":n}: SWR tag-list
  * requests answered, tags in their bodies (from the `{offset}-{count}/{total}` Content-Range
- * the sandbox sends), and answers that were not 200. Everything listens on 127.0.0.1 only.
+ * the sandbox sends), and answers that were not 200. GET …/__requests → the sandbox's request
+ * log since the last such call (path, status, and when each request arrived and was answered,
+ * in ms since the epoch),
+ * and clears it. SANDBOX_DELAY_MS makes every answer wait, as a remote region's would.
+ * Everything listens on 127.0.0.1 only.
  */
 import { ServerResponse, createServer, type OutgoingHttpHeaders } from 'node:http';
 import { ConfigError, integer } from '../src/config';
+import { parseDelay } from '../src/sandbox/request-log';
 import { startSandbox } from '../src/sandbox/server';
 
 const HOST = '127.0.0.1';
@@ -47,11 +52,29 @@ const countingWriteHead: WriteHead = function (this: ServerResponse, status, ...
 ServerResponse.prototype.writeHead = countingWriteHead as ServerResponse['writeHead'];
 
 async function main(): Promise<void> {
-  const sandbox = await startSandbox({ host: HOST, port: port('SANDBOX_PORT') });
+  const sandbox = await startSandbox({
+    host: HOST,
+    port: port('SANDBOX_PORT'),
+    delay: parseDelay(process.env.SANDBOX_DELAY_MS),
+  });
   const counter = createServer((req, res) => {
     req.resume();
     if (req.method === 'GET' && req.url === '/__count') {
       const body = JSON.stringify(counts);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    } else if (req.method === 'GET' && req.url === '/__requests') {
+      // In ms since the epoch, comparable with the bench's own clock.
+      const epoch = performance.timeOrigin;
+      const body = JSON.stringify(
+        sandbox.requests.map(({ method, path, status, startedAt, endedAt }) => ({
+          method,
+          path,
+          status,
+          startedAt: epoch + startedAt,
+          endedAt: epoch + endedAt,
+        })),
+      );
+      sandbox.resetRequests();
       res.writeHead(200, { 'content-type': 'application/json' }).end(body);
     } else {
       res.writeHead(404).end();

@@ -1,8 +1,10 @@
 /**
  * Runs the SWR sandbox standalone (`npm run sandbox`): `node dist/sandbox-main.js`.
- * Environment: `SANDBOX_PORT` (default 4010), `SANDBOX_HOST` (default 127.0.0.1).
+ * Environment: `SANDBOX_PORT` (default 4010), `SANDBOX_HOST` (default 127.0.0.1),
+ * `SANDBOX_DELAY_MS` (default 0: how long every answer waits, as a remote region's would).
  */
 import { ConfigError, integer } from './config';
+import { parseDelay } from './sandbox/request-log';
 import { DEMO_TOKEN, startSandbox } from './sandbox/server';
 
 async function main(): Promise<void> {
@@ -10,8 +12,12 @@ async function main(): Promise<void> {
   const port = integer(process.env, 'SANDBOX_PORT', 4010, 0, 65535, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
-  const sandbox = await startSandbox({ host, port });
-  console.log(`SWR sandbox listening on ${sandbox.url} (X-Auth-Token: ${DEMO_TOKEN})`);
+  const delay = parseDelay(process.env.SANDBOX_DELAY_MS);
+  const sandbox = await startSandbox({ host, port, delay });
+  console.log(
+    `SWR sandbox listening on ${sandbox.url} (X-Auth-Token: ${DEMO_TOKEN})` +
+      (delay > 0 ? `, answering after ${delay} ms` : ''),
+  );
 
   let closing = false;
   const shutdown = (): void => {

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { Pool } from 'undici';
+import { serveUntilStopped } from '../lib/serve';
 
 interface Tag {
   Tag: string;
@@ -70,12 +71,4 @@ const server = createServer((req, res) => {
     );
   });
 });
-server.listen(Number(process.env.PORT ?? 4001), process.env.HOST ?? '127.0.0.1');
-
-const shutdown = (): void => {
-  server.close();
-  server.closeIdleConnections();
-  void pool.close();
-};
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);
+serveUntilStopped(server, 4001, () => pool.close());

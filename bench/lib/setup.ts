@@ -40,18 +40,38 @@ export async function readCounts(upstream: Upstream): Promise<Counts> {
   return (await response.json()) as Counts;
 }
 
+/** One request the upstream served, from its log: when it arrived and was answered (ms). */
+export interface ServedRequest {
+  method: string;
+  path: string;
+  status: number;
+  startedAt: number;
+  endedAt: number;
+}
+
+/** The requests the upstream served since the last call (the log is cleared). */
+export async function drainRequests(upstream: Upstream): Promise<ServedRequest[]> {
+  const response = await fetch(`${upstream.counterUrl}/__requests`, {
+    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+  });
+  if (!response.ok) throw new Error(`upstream counter answered ${response.status}`);
+  return (await response.json()) as ServedRequest[];
+}
+
 export const SWR_PAGE_PATH =
   '/v2/manage/namespaces/library/repos/app/tags?offset=0&limit=20&order_column=updated_at&order_type=desc';
 const SWR_HEADERS = { 'x-auth-token': TOKEN, 'content-type': 'application/json' };
 
-export async function startUpstream(): Promise<Upstream> {
+/** The upstream process; with `delayMs`, every answer waits that long, as a region's would. */
+export async function startUpstream(delayMs = 0): Promise<Upstream> {
   const [sandboxPort, counterPort] = [await freePort(), await freePort()];
   const service = startService(
-    'upstream',
+    delayMs > 0 ? 'slow-upstream' : 'upstream',
     [join(BENCH_JS, 'upstream.js')],
     {
       SANDBOX_PORT: String(sandboxPort),
       COUNTER_PORT: String(counterPort),
+      SANDBOX_DELAY_MS: String(delayMs),
       NODE_ENV: 'production',
     },
     ROOT,
@@ -128,6 +148,15 @@ export function startBareProxy(upstream: Upstream): Promise<Gateway> {
   );
 }
 
+export function startFloor(upstream: Upstream, nodeFlags: string[] = []): Promise<Gateway> {
+  return startGraphQLService(
+    'floor',
+    [...nodeFlags, join(BENCH_JS, 'floor', 'server.js')],
+    upstream,
+    '/graphql',
+  );
+}
+
 export function startApolloGateway(upstream: Upstream): Promise<Gateway> {
   return startGraphQLService(
     'apollo-gateway',
@@ -148,6 +177,9 @@ export const PAGE_QUERY = `{ repository(namespace: "library", name: "app") { tag
 
 /** Leg (c): 20 tags after a cursor deep in the list. */
 export const DEEP_QUERY = `query Deep($after: String!) { repository(namespace: "library", name: "app") { tags(first: 20, after: $after) { ${CONNECTION_FIELDS} } } }`;
+
+/** Leg (k): 100 tags, each with its parsed manifest, where the costs per tag show. */
+export const MANIFEST_QUERY = `{ repository(namespace: "library", name: "app") { tags(first: 100) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { name digest size updatedAt manifest { schemaVersion mediaType config { digest size } layers { digest size } manifests { digest platform { os architecture variant } } } } } } } }`;
 
 /** Leg (d): 10 repositories × their first 5 tags, aliased. */
 export const FANOUT_QUERY = `{ ${Array.from(
@@ -214,7 +246,7 @@ export function upstreamTarget(upstream: Upstream, expectBody: string): Target {
 
 interface Edge {
   cursor: string;
-  node: { name: string; digest: string; size: string; updatedAt: string };
+  node: { name: string; digest: string; size: string; updatedAt: string; manifest?: unknown };
 }
 interface Connection {
   totalCount: number;

@@ -1,10 +1,11 @@
 import { badUserInput, quoted } from '../graphql/errors';
-import type { Resolvers } from '../generated/resolvers-types';
+import type { NamespaceRepositoriesArgs, Resolvers } from '../generated/resolvers-types';
 import type { RepositoryRef } from '../swr/client';
 import type { SwrTag } from '../swr/types';
 import { isValidTagName } from '../swr/names';
 import { connectionFields, edgeFields } from './connection';
 import { namespaceGlobalId, repositoryGlobalId, tagGlobalId } from './ids';
+import { childFieldArguments } from './lookahead';
 import { parseManifest } from './manifest';
 import type { RepositoryConnectionModel, TagConnectionModel, TagModel } from './models';
 import { nodeById, nodesByIds, nodeType, tagById } from './nodes';
@@ -30,7 +31,13 @@ export const resolvers: Resolvers = {
 
   Query: {
     namespaces: (_, __, context) => listNamespaces(context),
-    namespace: (_, { name }, context) => findNamespace(name, context),
+    namespace: (_, { name }, context, info) =>
+      findNamespace(name, context, (namespace) =>
+        childFieldArguments(info, 'repositories').map((args) =>
+          // Coerced against `Namespace.repositories` itself: exactly its arguments.
+          resolveRepositoryConnection(namespace.name, args as NamespaceRepositoriesArgs, context),
+        ),
+      ),
     repository: (_, { namespace, name }) => repositoryRef(namespace, name),
     node: (_, { id }, context) => nodeById(id, context),
     nodes: (_, { ids }, context) => nodesByIds(ids, context),

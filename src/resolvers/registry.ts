@@ -73,14 +73,27 @@ function namespaceRecord(name: string, context: GatewayContext): Promise<SwrName
   );
 }
 
-/** `Query.namespace`: the organization, or null when SWR does not know it. */
+/**
+ * `Query.namespace`: the organization, or null when SWR does not know it. `alongside` starts the
+ * reads the organization's fields will make (its repository lists), sent together with the check
+ * rather than one round trip after it: their answers wait in the request's loaders for the
+ * fields. When the organization turns out not to exist, no field runs; those reads are dropped,
+ * and so are their errors.
+ */
 export async function findNamespace(
   name: string,
   context: GatewayContext,
+  alongside: (namespace: NamespaceModel) => Promise<unknown>[] = () => [],
 ): Promise<NamespaceModel | null> {
   const namespace = namespaceRef(name, 'name');
+  const check = namespaceRecord(name, context);
   try {
-    await namespaceRecord(name, context);
+    for (const read of alongside(namespace)) read.catch(() => undefined);
+  } catch {
+    // The fields meet the same error when they run, and report it there.
+  }
+  try {
+    await check;
     return namespace;
   } catch (error) {
     if (isNotFound(error)) return null;

@@ -32,44 +32,34 @@ import {
   huawei,
   type Answer,
 } from './replies';
+import { appendToLog, waitOf, type AnswerDelay, type RecordedRequest } from './request-log';
 import { SandboxState } from './state';
 import { listTags } from './tags';
 
 export const DEMO_TOKEN = 'sandbox-demo-token';
 export const OTHER_TOKEN = 'sandbox-other-token';
 
+export { REQUEST_LOG_CAP, roundsOf, type AnswerDelay, type RecordedRequest } from './request-log';
+
 const TOKENS: ReadonlyMap<string, string> = new Map([
   [DEMO_TOKEN, 'demo'],
   [OTHER_TOKEN, 'other'],
 ]);
-
-/** The request log keeps at least this many of the most recent requests. */
-export const REQUEST_LOG_CAP = 100_000;
-/** Trimmed in batches so that a push stays O(1) amortised. */
-const REQUEST_LOG_SLACK = 10_000;
 
 export interface SandboxOptions {
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 0: a random free port. */
   port?: number;
-}
-
-export interface RecordedRequest {
-  method: string;
-  /** The raw path, without the query. */
-  path: string;
-  query: Record<string, string>;
-  status: number;
-  /** The account the token belongs to; never the token itself. */
-  account?: string;
+  /** How long every answer waits, as a remote region's round trip would (default 0 ms). */
+  delay?: AnswerDelay;
 }
 
 export interface SandboxHandle {
   /** E.g. `http://127.0.0.1:12345`. */
   url: string;
   port: number;
-  /** Every request served, in order (the most recent ones; capped). */
+  /** Every request served, in the order answered (the most recent ones; capped). */
   requests: RecordedRequest[];
   resetRequests(): void;
   /** Pushes a tag (new, or again) into a repository of the demo data, as `docker push` would. */
@@ -222,7 +212,10 @@ export function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandl
   const state = new SandboxState(defaultDataset());
   const requests: RecordedRequest[] = [];
 
+  const wait = waitOf(options.delay ?? 0);
+
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const startedAt = performance.now();
     req.resume();
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
@@ -234,21 +227,32 @@ export function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandl
     } catch {
       result = huawei(500, 'SVCSTG.SWR.5001056', 'Failed to obtain the tag list');
     }
-    // A 204 has neither body nor body headers.
-    const headers: Record<string, string | number> =
-      result.status === 204
-        ? {}
-        : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(result.body) };
-    if (result.contentRange !== undefined) headers['Content-Range'] = result.contentRange;
-    res.writeHead(result.status, headers);
-    res.end(result.body);
-
-    const entry: RecordedRequest = { method: req.method ?? '', path, query, status: result.status };
+    const entry: RecordedRequest = {
+      method: req.method ?? '',
+      path,
+      query,
+      status: result.status,
+      startedAt,
+      endedAt: startedAt,
+    };
     if (result.account !== undefined) entry.account = result.account;
-    requests.push(entry);
-    if (requests.length > REQUEST_LOG_CAP + REQUEST_LOG_SLACK) {
-      requests.splice(0, requests.length - REQUEST_LOG_CAP);
-    }
+    const reply = (): void => {
+      // A 204 has neither body nor body headers.
+      const headers: Record<string, string | number> =
+        result.status === 204
+          ? {}
+          : {
+              'Content-Type': 'application/json',
+              'Content-Length': Buffer.byteLength(result.body),
+            };
+      if (result.contentRange !== undefined) headers['Content-Range'] = result.contentRange;
+      entry.endedAt = performance.now();
+      res.writeHead(result.status, headers);
+      res.end(result.body);
+      appendToLog(requests, entry);
+    };
+    if (wait) void wait(entry).then(reply, reply);
+    else reply();
   };
 
   const server = createServer(handle);

@@ -2,7 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { QueryLimits } from '../../src/graphql/limits';
 import { createGateway } from '../../src/graphql/yoga';
-import { DEMO_TOKEN, startSandbox, type SandboxHandle } from '../../src/sandbox/server';
+import {
+  DEMO_TOKEN,
+  startSandbox,
+  type SandboxHandle,
+  type SandboxOptions,
+} from '../../src/sandbox/server';
 import { SwrClient } from '../../src/swr/client';
 
 /**
@@ -43,10 +48,17 @@ export interface GraphQLBody {
   errors?: GraphQLError[];
 }
 
-export async function startHarness(
-  options: { upstream?: string; limits?: QueryLimits } = {},
-): Promise<Harness> {
-  const sandbox = await startSandbox();
+export interface HarnessOptions {
+  /** Another upstream than the harness's sandbox. */
+  upstream?: string;
+  sandbox?: SandboxOptions;
+  /** Upstream requests one GraphQL request may have in flight (default 8). */
+  upstreamConcurrency?: number;
+  limits?: QueryLimits;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const sandbox = await startSandbox(options.sandbox);
   const client = new SwrClient({
     endpoint: options.upstream ?? sandbox.url,
     timeoutMs: 5_000,
@@ -54,7 +66,7 @@ export async function startHarness(
   });
   const { api, subgraph } = createGateway({
     client,
-    upstreamConcurrencyPerRequest: 8,
+    upstreamConcurrencyPerRequest: options.upstreamConcurrency ?? 8,
     logger: false,
     ...(options.limits && { limits: options.limits }),
   });

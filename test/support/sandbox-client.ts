@@ -1,4 +1,4 @@
-import { DEMO_TOKEN } from '../../src/sandbox/server';
+import { DEMO_TOKEN, type RecordedRequest } from '../../src/sandbox/server';
 
 /** A request straight to the sandbox, as SWR's own clients send it, and what came back. */
 
@@ -83,4 +83,17 @@ export function invalidParameters(detail: string): unknown {
       },
     ],
   };
+}
+
+/**
+ * A request log without its times, for comparing with what was sent; fails unless every entry
+ * was answered no earlier than it arrived.
+ */
+export function untimed(
+  log: readonly RecordedRequest[],
+): Omit<RecordedRequest, 'startedAt' | 'endedAt'>[] {
+  return log.map(({ startedAt, endedAt, ...entry }) => {
+    expect(endedAt).toBeGreaterThanOrEqual(startedAt);
+    return entry;
+  });
 }
