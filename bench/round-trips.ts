@@ -41,6 +41,8 @@ interface TripQuery {
   title: string;
   query: string;
   variables?: Record<string, unknown>;
+  /** Sent to the federation subgraph (`/subgraph`) rather than the public API. */
+  subgraph?: boolean;
   /** The fewest sequential round trips the query's shape allows. */
   fewest: number;
   /** The most SWR requests it may make. */
@@ -140,6 +142,7 @@ function tripQueries(endCursor: string, tagId: string): TripQuery[] {
           name,
         })),
       },
+      subgraph: true,
       fewest: 1,
       maxRequests: 10,
     },
@@ -162,7 +165,8 @@ function printTimeline(
 }
 
 async function answer(gateway: Gateway, query: TripQuery): Promise<string> {
-  const response = await postQuery(gateway.url, query.query, query.variables);
+  const url = query.subgraph ? gateway.url.replace(/\/graphql$/, '/subgraph') : gateway.url;
+  const response = await postQuery(url, query.query, query.variables);
   const body = await response.text();
   const result = JSON.parse(body) as { data?: unknown; errors?: unknown };
   if (response.status !== 200 || result.errors !== undefined || result.data == null) {
