@@ -57,6 +57,8 @@ export interface RequestRecord {
   operationName: string | null;
   /** Upstream attempts made for it, retries included. */
   upstreamCalls: number;
+  /** Its server span's ids, when tracing is on. */
+  trace?: { trace_id: string; span_id: string };
 }
 
 export interface ContextOptions {

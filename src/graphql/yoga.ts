@@ -26,6 +26,8 @@ export interface GatewayOptions {
   logger?: YogaLogger | boolean;
   /** GraphiQL's initial headers and query (the sandbox fills them in for newcomers). */
   graphiql?: Pick<GraphiQLOptions, 'headers' | 'defaultQuery'>;
+  /** Tracing's plugin, outermost, when tracing is on. */
+  tracing?: Plugin;
 }
 
 /** What the HTTP layer hands yoga with every request (see `src/http/app.ts`). */
@@ -103,6 +105,11 @@ export function createGateway(options: GatewayOptions) {
       ),
     graphiql: { title: 'SWR GraphQL gateway', ...options.graphiql },
     renderGraphiQL: offlineGraphiQL(),
-    plugins: [useGraphQlJit(), ...queryLimitPlugins(limits), recordOperationName],
+    plugins: [
+      ...(options.tracing ? [options.tracing] : []),
+      useGraphQlJit(),
+      ...queryLimitPlugins(limits),
+      recordOperationName,
+    ],
   });
 }

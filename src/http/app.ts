@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { RequestRecord } from '../graphql/context';
 import { Metrics } from '../observability/metrics';
+import type { Tracing } from '../observability/tracing';
 import { exampleQuery } from '../sandbox/example';
 import { DEMO_TOKEN, startSandbox, type SandboxHandle } from '../sandbox/server';
 import { createGateway } from '../graphql/yoga';
@@ -58,12 +59,17 @@ const ROUTES: Record<string, string> = {
   '/metrics': 'metrics',
 };
 
-export async function startApp(config: Config, logger: Logger | false): Promise<App> {
+export async function startApp(
+  config: Config,
+  logger: Logger | false,
+  tracing: Tracing | null = null,
+): Promise<App> {
   const sandbox = config.swrEndpoint === null ? await startSandbox() : null;
+  const endpoint = config.swrEndpoint ?? (sandbox as SandboxHandle).url;
   let client: SwrClient | null = null;
   const metrics = new Metrics(() => client?.policy.circuit ?? 'closed');
   client = new SwrClient({
-    endpoint: config.swrEndpoint ?? (sandbox as SandboxHandle).url,
+    endpoint,
     timeoutMs: config.swrTimeoutMs,
     maxConnections: config.swrMaxConnections,
     policy: {
@@ -76,6 +82,7 @@ export async function startApp(config: Config, logger: Logger | false): Promise<
     onAttempt: (attempt) => {
       metrics.recordUpstream(attempt);
     },
+    observeAttempt: tracing?.observeUpstream(endpoint),
   });
   const upstream = client;
   let accepting = true;
@@ -87,6 +94,7 @@ export async function startApp(config: Config, logger: Logger | false): Promise<
     requestDeadlineMs: config.requestDeadlineMs,
     limits: config.limits,
     logger,
+    tracing: tracing?.plugin,
     ...(sandbox && {
       graphiql: {
         headers: JSON.stringify({ 'X-Auth-Token': DEMO_TOKEN }),
@@ -117,6 +125,7 @@ export async function startApp(config: Config, logger: Logger | false): Promise<
             operationName: record.operationName,
             upstreamCalls: record.upstreamCalls,
             durationMs: Math.round(durationMs * 10) / 10,
+            ...record.trace,
           },
           'request',
         );
