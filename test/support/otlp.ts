@@ -40,8 +40,8 @@ export interface OtlpReceiver {
   url: string;
   exports: Export[];
   spans(): ExportedSpan[];
-  /** Resolves once `count` spans of `service` have arrived; fails after `timeoutMs`. */
-  waitForSpans(service: string, count: number, timeoutMs?: number): Promise<ExportedSpan[]>;
+  /** Resolves with the spans once `done(spans)` holds; fails after `timeoutMs`. */
+  waitFor(done: (spans: ExportedSpan[]) => boolean, timeoutMs?: number): Promise<ExportedSpan[]>;
   close(): Promise<void>;
 }
 
@@ -157,13 +157,14 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     url: listening.url,
     exports,
     spans,
-    async waitForSpans(service, count, timeoutMs = 10_000) {
+    async waitFor(done, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const found = spans().filter((span) => span.service === service);
-        if (found.length >= count) return found;
+        const found = spans();
+        if (done(found)) return found;
         if (Date.now() > deadline) {
-          throw new Error(`${found.length} of ${count} spans of ${service} arrived`);
+          const names = found.map((span) => `${span.service}: ${span.name}`);
+          throw new Error(`the spans awaited did not arrive; these did:\n${names.join('\n')}`);
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
