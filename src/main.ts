@@ -1,6 +1,7 @@
 import { startApp } from './http/app';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './observability/logger';
+import { startTracing } from './observability/tracing';
 import { DEMO_TOKEN } from './sandbox/server';
 
 /**
@@ -12,8 +13,10 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
-  const app = await startApp(config, logger);
+  const tracing = await startTracing();
+  const logger = createLogger(config.logLevel, tracing?.logFields);
+  tracing?.reportTo(logger);
+  const app = await startApp(config, logger, tracing);
 
   if (app.sandbox) {
     // The banner first: whoever waits for the "listening" line then has the banner too.
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
       'gateway listening',
     );
   }
+  if (tracing) logger.info({ protocol: tracing.settings.protocol }, 'tracing: exporting spans');
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
@@ -45,7 +49,11 @@ async function main(): Promise<void> {
       app.subgraphServer?.closeAllConnections();
     }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();
-    void app.close().then(() => {
+    void app.close().then(async () => {
+      // The spans of the last requests are still buffered: export them before exiting.
+      await tracing?.shutdown().catch((error: unknown) => {
+        logger.warn({ err: error }, 'tracing: the last spans could not be exported');
+      });
       logger.info('stopped');
       logger.flush();
       process.exitCode = 0;

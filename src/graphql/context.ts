@@ -62,6 +62,8 @@ export interface RequestRecord {
   document: { id: string; known: boolean } | null;
   /** Upstream attempts made for it, retries included. */
   upstreamCalls: number;
+  /** Its server span's ids, when tracing is on. */
+  trace?: { trace_id: string; span_id: string };
 }
 
 export function newRequestRecord(id: string): RequestRecord {

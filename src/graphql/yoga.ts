@@ -46,6 +46,8 @@ export interface GatewayOptions {
   allowArbitraryDocuments?: boolean;
   /** Whether `/graphql` answers introspection (true by default). */
   introspection?: boolean;
+  /** Tracing's plugin, outermost, when tracing is on. */
+  tracing?: Plugin;
 }
 
 /** What the HTTP layer hands yoga with every request (see `src/http/app.ts`). */
@@ -123,7 +125,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       ),
   } as const;
   // Each schema has its own field objects, so each reads the costs its SDL declares.
-  const plugins = (schema: GraphQLSchema, introspection: boolean) => [
+  // Tracing outermost, so that its span covers every other plugin's work.
+  const plugins = (schema: GraphQLSchema, introspection: boolean, guards: Plugin[] = []) => [
+    ...(options.tracing ? [options.tracing] : []),
+    ...guards,
     useGraphQlJit(),
     ...requestErrorPlugins({ introspection }),
     ...queryLimitPlugins(limits, readSchemaCosts(schema, COST_HINTS)),
@@ -136,12 +141,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     graphiql: { title: 'SWR GraphQL gateway', ...options.graphiql },
     renderGraphiQL: offlineGraphiQL(),
     extraParamNames: DOCUMENT_ID_PARAMS,
-    plugins: [
-      ...(documents
-        ? [useTrustedDocuments(documents, options.allowArbitraryDocuments ?? false)]
-        : []),
-      ...plugins(publicSchema, options.introspection ?? true),
-    ],
+    plugins: plugins(
+      publicSchema,
+      options.introspection ?? true,
+      documents ? [useTrustedDocuments(documents, options.allowArbitraryDocuments ?? false)] : [],
+    ),
   });
   const subgraph = createYoga<ServerContext, GatewayContext>({
     ...shared,

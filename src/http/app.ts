@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { HEADERS_TIMEOUT_MARGIN_MS, type Config } from '../config';
 import { Metrics } from '../observability/metrics';
+import type { Tracing } from '../observability/tracing';
 import { exampleQuery } from '../sandbox/example';
 import { DEMO_TOKEN, startSandbox, type SandboxHandle } from '../sandbox/server';
 import { GRAPHQL_ENDPOINT, SUBGRAPH_ENDPOINT, createGateway, type Gateway } from '../graphql/yoga';
@@ -30,12 +31,17 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function startApp(config: Config, logger: Logger | false): Promise<App> {
+export async function startApp(
+  config: Config,
+  logger: Logger | false,
+  tracing: Tracing | null = null,
+): Promise<App> {
   const sandbox = config.swrEndpoint === null ? await startSandbox() : null;
+  const endpoint = config.swrEndpoint ?? (sandbox as SandboxHandle).url;
   let client: SwrClient | null = null;
   const metrics = new Metrics(() => client?.policy.circuit ?? 'closed');
   client = new SwrClient({
-    endpoint: config.swrEndpoint ?? (sandbox as SandboxHandle).url,
+    endpoint,
     timeoutMs: config.swrTimeoutMs,
     maxConnections: config.swrMaxConnections,
     policy: {
@@ -48,6 +54,7 @@ export async function startApp(config: Config, logger: Logger | false): Promise<
     onAttempt: (attempt) => {
       metrics.recordUpstream(attempt);
     },
+    observeAttempt: tracing?.observeUpstream(endpoint),
   });
   const upstream = client;
   let accepting = true;
@@ -64,6 +71,7 @@ export async function startApp(config: Config, logger: Logger | false): Promise<
       persistedDocuments: config.persistedDocuments,
       allowArbitraryDocuments: config.allowArbitraryDocuments,
       introspection: config.introspection,
+      tracing: tracing?.plugin,
       ...(sandbox && {
         graphiql: {
           headers: JSON.stringify({ 'X-Auth-Token': DEMO_TOKEN }),

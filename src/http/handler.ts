@@ -96,6 +96,7 @@ export function createHandler(options: HandlerOptions) {
           documentId: record.document?.id ?? null,
           upstreamCalls: record.upstreamCalls,
           durationMs: Math.round(durationMs * 10) / 10,
+          ...record.trace,
         },
         'request',
       );

@@ -16,6 +16,11 @@ export const REDACTED_PATHS = [
   'req.headers.authorization',
 ];
 
-export function createLogger(level: LogLevel): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+/** `mixin` adds fields to every line: with tracing on, the active span's `trace_id` and `span_id`. */
+export function createLogger(level: LogLevel, mixin?: () => object): Logger {
+  return pino({
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    ...(mixin && { mixin }),
+  });
 }

@@ -33,7 +33,8 @@ import type {
  * - Retries and the circuit: `UpstreamPolicy` (./policy.ts). GETs may be retried; a DELETE is
  *   sent exactly once, whatever happens, since a retry could repeat a change.
  * - Authentication: the caller's token, sent as `X-Auth-Token`, never stored here.
- * - Tracing: the GraphQL request's id goes along as `X-Request-Id`.
+ * - Tracing: the GraphQL request's id goes along as `X-Request-Id`; an `observeAttempt` hook
+ *   (tracing) is told of every attempt and may add headers to it (`traceparent`).
  * - Bodies: parsed without losing precision on integers beyond 2^53.
  */
 
@@ -46,12 +47,39 @@ export interface UpstreamAttempt {
   durationMs: number;
 }
 
+/** An attempt about to be sent, as an observer sees it: no token, no names, no query. */
+export interface AttemptStart {
+  operation: string;
+  method: Method;
+  /** The route as a template, e.g. `/v2/manage/namespaces/{namespace}/repos/{repository}/tags`. */
+  route: string;
+  /** 0 for the first attempt of a request, 1 for its first retry, … */
+  retry: number;
+}
+
+/** How an attempt ended: the outcome, SWR's status and its error code when it sent one. */
+export interface AttemptEnd {
+  outcome: UpstreamAttempt['outcome'];
+  status: number | null;
+  errorCode: string | undefined;
+}
+
+/** What an observer does with one attempt: headers to send with it, and a call when it ends. */
+export interface AttemptWatch {
+  headers: Record<string, string>;
+  end(result: AttemptEnd): void;
+}
+
+export type AttemptObserver = (attempt: AttemptStart) => AttemptWatch;
+
 export interface SwrClientOptions {
   endpoint: string;
   timeoutMs: number;
   maxConnections: number;
   policy?: UpstreamPolicyOptions;
   onAttempt?: (attempt: UpstreamAttempt) => void;
+  /** Told of every attempt before it is sent (tracing); its headers go along. */
+  observeAttempt?: AttemptObserver;
 }
 
 /** The GraphQL request an upstream call is made for. */
@@ -106,6 +134,16 @@ function header(value: string | string[] | undefined): string | undefined {
 }
 
 type Method = 'GET' | 'DELETE';
+
+/** Each operation's route, as a template: what tracing records instead of the path. */
+const ROUTES: Record<string, string> = {
+  listTags: '/v2/manage/namespaces/{namespace}/repos/{repository}/tags',
+  listNamespaces: '/v2/manage/namespaces',
+  getNamespace: '/v2/manage/namespaces/{namespace}',
+  listRepositories: '/v2/manage/repos',
+  getRepository: '/v2/manage/namespaces/{namespace}/repos/{repository}',
+  deleteTag: '/v2/manage/namespaces/{namespace}/repos/{repository}/tags/{tag}',
+};
 
 /** The statuses that mean success: SWR answers a DELETE with 204 (200 is taken as well). */
 const SUCCESS: Record<Method, readonly number[]> = { GET: [200], DELETE: [204, 200] };
@@ -165,11 +203,13 @@ export class SwrClient {
   readonly policy: UpstreamPolicy;
   private readonly timeoutMs: number;
   private readonly onAttempt: ((attempt: UpstreamAttempt) => void) | undefined;
+  private readonly observeAttempt: AttemptObserver | undefined;
 
   constructor(options: SwrClientOptions) {
     this.policy = new UpstreamPolicy(options.policy);
     this.timeoutMs = options.timeoutMs;
     this.onAttempt = options.onAttempt;
+    this.observeAttempt = options.observeAttempt;
     const url = new URL(options.endpoint);
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.pool = new Pool(url.origin, {
@@ -294,8 +334,9 @@ export class SwrClient {
     read: (answer: Answer) => T,
   ): Promise<T> {
     call.admit?.();
+    let retry = 0;
     return this.policy.run(
-      () => this.attempt(operation, method, token, path, call, read),
+      () => this.attempt(operation, method, token, path, call, read, retry++),
       call.deadline,
       { idempotent: method === 'GET' },
     );
@@ -308,17 +349,27 @@ export class SwrClient {
     path: string,
     call: UpstreamCall,
     read: (answer: Answer) => T,
+    retry: number,
   ): Promise<T> {
     const started = performance.now();
     call.onAttempt?.();
+    const watch = this.observeAttempt?.({
+      operation,
+      method,
+      route: ROUTES[operation] ?? operation,
+      retry,
+    });
     try {
-      const answer = await this.send(method, token, path, call);
+      const answer = await this.send(method, token, path, call, watch?.headers);
       const result = read(answer);
       this.report(operation, 'ok', answer.status, started);
+      watch?.end({ outcome: 'ok', status: answer.status, errorCode: undefined });
       return result;
     } catch (error) {
       const failure = failureOf(error);
-      this.report(operation, failure.failure, failure.status ?? null, started);
+      const status = failure.status ?? null;
+      this.report(operation, failure.failure, status, started);
+      watch?.end({ outcome: failure.failure, status, errorCode: failure.detail.errorCode });
       throw failure;
     }
   }
@@ -338,6 +389,7 @@ export class SwrClient {
     token: string,
     path: string,
     call: UpstreamCall,
+    extraHeaders: Record<string, string> | undefined,
   ): Promise<Answer> {
     const remainingMs = call.deadline - Date.now();
     if (remainingMs <= 0) throw new SwrError('timeout', 'The request deadline has passed');
@@ -345,6 +397,7 @@ export class SwrClient {
       method,
       path,
       headers: {
+        ...extraHeaders,
         'x-auth-token': token,
         'content-type': 'application/json',
         accept: 'application/json',
