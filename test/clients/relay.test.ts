@@ -463,7 +463,7 @@ describe('usePaginationFragment on Repository.tags, both ways on one connection'
     { name: 'multiarch', count: 5 },
   ])('library/$name, pages of $count', ({ name, count }) => {
     test.each(['forward', 'backward'] as const)(
-      '%s, in both orders of the name',
+      '%s, by name both ways and newest first',
       async (direction) => {
         const relay = client();
         for (const orderBy of [NAME_ASC, NAME_DESC, UPDATED_DESC]) {
