@@ -10,16 +10,15 @@ import {
 import type { Plugin } from 'graphql-yoga';
 
 /**
- * Request errors given the code that yoga and graphql-js leave out (README.md, "Errors"): a
- * body yoga cannot read, a GET whose `variables` are not JSON, an operation type the schema has
- * not got, variables that do not coerce; and introspection, when it is switched off.
+ * Request errors given the code (and the status) that yoga and graphql-js leave out (README.md,
+ * "Errors"): a body yoga cannot read, a GET whose `variables` are not JSON, an operation name
+ * that names none, an operation type the schema has not got, variables that do not coerce, a
+ * result refused before execution; and introspection, when it is switched off.
  */
 
+/** The codes of the errors made with `requestError` (others are made where they need nodes). */
 export type RequestErrorCode =
   | 'BAD_REQUEST'
-  | 'BAD_USER_INPUT'
-  | 'GRAPHQL_VALIDATION_FAILED'
-  | 'INTROSPECTION_DISABLED'
   | 'OPERATION_RESOLUTION_FAILURE'
   | 'PERSISTED_QUERY_ONLY'
   | 'PERSISTED_QUERY_NOT_FOUND';

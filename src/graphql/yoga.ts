@@ -109,8 +109,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   const shared = {
     healthCheckEndpoint: '/health',
     landingPage: false,
-    // The HTTP layer in front (src/http/app.ts) answers CORS, and bounds request bodies: yoga's own
-    // limit would stream every body through a counter, which costs about a sixth of the throughput.
+    // The HTTP layer in front (src/http/handler.ts) answers CORS, and bounds request bodies: yoga's
+    // own limit would stream every body through a counter, which costs about a sixth of the
+    // throughput.
     cors: false,
     maxRequestBodySize: false,
     // No file uploads: a multipart body is refused as an unsupported media type.
@@ -151,7 +152,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...shared,
     schema: subgraphSchema,
     graphqlEndpoint: SUBGRAPH_ENDPOINT,
-    // Routers read `_service { sdl }`, so the subgraph always answers introspection's like.
+    // Routers, not people, query the subgraph: no GraphiQL. Introspection stays on for the
+    // tools that compose it.
     graphiql: false,
     plugins: plugins(subgraphSchema, true),
   });

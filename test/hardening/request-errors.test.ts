@@ -23,6 +23,8 @@ interface BadRequest {
   /** The token sent; the demo token unless null. */
   token?: string | null;
   code: string;
+  /** What the message must say, where it is ours. */
+  message?: RegExp;
   /** The HTTP status under `application/json`, and under `application/graphql-response+json`. */
   status: [number, number];
 }
@@ -68,6 +70,7 @@ const BAD_REQUESTS: BadRequest[] = [
       variables: { n: 'ten' },
     },
     code: 'BAD_USER_INPUT',
+    message: /Variable "\$n" got invalid value "ten"/,
     status: [200, 400],
   },
   {
@@ -76,6 +79,7 @@ const BAD_REQUESTS: BadRequest[] = [
       query: 'query ($name: String!) { repository(namespace: "library", name: $name) { name } }',
     },
     code: 'BAD_USER_INPUT',
+    message: /Variable "\$name" of required type "String!" was not provided/,
     status: [200, 400],
   },
   {
@@ -97,12 +101,14 @@ const BAD_REQUESTS: BadRequest[] = [
     label: 'an unknown operation name',
     post: { query: 'query A { __typename }', operationName: 'B' },
     code: 'OPERATION_RESOLUTION_FAILURE',
+    message: /no operation named "B"/,
     status: [400, 400],
   },
   {
     label: 'two operations and no operation name',
     post: { query: 'query A { __typename } query B { __typename }' },
     code: 'OPERATION_RESOLUTION_FAILURE',
+    message: /name one in `operationName`/,
     status: [400, 400],
   },
   { label: 'no query', post: {}, code: 'BAD_REQUEST', status: [200, 400] },
@@ -136,6 +142,7 @@ const BAD_REQUESTS: BadRequest[] = [
     post: JSON.stringify({ query: '{ __typename }' }),
     contentType: 'text/plain',
     code: 'BAD_REQUEST',
+    message: /Content-Type: application\/json/,
     status: [415, 415],
   },
   {
@@ -264,6 +271,7 @@ describe.each([JSON_TYPE, GRAPHQL_RESPONSE])('Accept: %s', (accept) => {
     for (const error of body.errors ?? []) {
       expect(typeof error.message).toBe('string');
       expect(error.extensions?.code).toBe(bad.code);
+      if (bad.message) expect(error.message).toMatch(bad.message);
     }
     expect(status).toBe(bad.status[accept === JSON_TYPE ? 0 : 1]);
     expect(JSON.stringify(body)).not.toContain('    at ');
