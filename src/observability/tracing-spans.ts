@@ -112,21 +112,29 @@ function serverSpan(): Span | undefined {
   return context.active().getValue(SERVER_SPAN) as Span | undefined;
 }
 
+/** The path of a request's URL (`http://host:port/path?query`), without parsing all of it. */
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start < 0) return '/';
+  const end = url.indexOf('?', start);
+  return end < 0 ? url.slice(start) : url.slice(start, end);
+}
+
 /**
  * The yoga plugin: a server span per request to `graphqlPath` that continues the caller's
- * `traceparent` (a new trace without one), with `graphql.parse`, `graphql.validate` and
- * `graphql.execute` below it; SWR's client spans are children of the execute span. The hooks
- * find the server span in the active context (yoga's `request` in the GraphQL context is this
- * gateway's request record).
+ * `traceparent` (a new trace without one), with `graphql.execute` below it, and SWR's client
+ * spans below that. `graphql.parse` and `graphql.validate` are spans when a document is parsed
+ * and validated; yoga's cache answers most requests, and a span for a cache hit would cost more
+ * than it tells (the spans are made when the phase ends, as the other plugins' hooks, graphql
+ * armor's parser among them, decide what runs). The hooks find the server span in the active context (the GraphQL context's
+ * `request` is this gateway's request record, not the HTTP request).
  */
 export function tracingPlugin(tracer: Tracer, graphqlPath: string): Plugin {
-  const phase = (name: string) => (_payload: unknown, wrapped: () => void) => {
-    within(tracer.startSpan(name), wrapped);
-  };
+  const seen = new WeakSet<object>();
   return {
     instrumentation: {
       request({ request }, wrapped) {
-        const path = new URL(request.url).pathname;
+        const path = pathOf(request.url);
         if (path !== graphqlPath) return wrapped();
         const parent = propagation.extract(ROOT_CONTEXT, request.headers, HEADERS);
         const span = tracer.startSpan(
@@ -144,9 +152,30 @@ export function tracingPlugin(tracer: Tracer, graphqlPath: string): Plugin {
         );
         return within(span, wrapped, parent.setValue(SERVER_SPAN, span));
       },
-      parse: phase('graphql.parse'),
-      validate: phase('graphql.validate'),
       execute: (_payload, wrapped) => within(tracer.startSpan('graphql.execute'), wrapped),
+    },
+    // A document parsed (or validated) now is new; one from yoga's cache was seen before.
+    onParse() {
+      const started = performance.now();
+      return ({ result }) => {
+        // A document, or the syntax error; a new object unless the cache answered.
+        const parsed = result as object | null;
+        if (parsed === null || seen.has(parsed)) return;
+        seen.add(parsed);
+        const span = tracer.startSpan('graphql.parse', { startTime: started });
+        if (parsed instanceof Error) failed(span, parsed);
+        span.end();
+      };
+    },
+    onValidate() {
+      const started = performance.now();
+      return ({ result }) => {
+        // The validation errors, a new array unless the cache answered.
+        const errors = result as readonly unknown[];
+        if (seen.has(errors)) return;
+        seen.add(errors);
+        tracer.startSpan('graphql.validate', { startTime: started }).end();
+      };
     },
     onRequest({ serverContext }) {
       const span = serverSpan();
