@@ -1,5 +1,6 @@
 /**
- * A CPU profile of the gateway under leg (b), or (d) with BENCH_PROFILE_LEG=d: the upstream and
+ * A CPU profile of the gateway under leg (b), or (d) with BENCH_PROFILE_LEG=d, or (j), (b) with
+ * tracing on, with BENCH_PROFILE_LEG=j: the upstream and
  * the gateway as in the bench, the gateway run as
  * `node --cpu-prof --cpu-prof-dir=$BENCH_PROFILE_DIR dist/main.js`, a warm-up and one load of the
  * leg's query, then a graceful stop (the profile is written on exit) and a summary of its self
@@ -22,6 +23,8 @@ import {
   graphQLTarget,
   sampleQuery,
   startGateway,
+  startOtlpSink,
+  startTracedGateway,
   startUpstream,
 } from './lib/setup';
 
@@ -33,17 +36,22 @@ const TOP = Number(process.env.BENCH_TOP ?? 15);
 const LEGS = {
   b: { title: '(b) gateway, 20-tag page', query: PAGE_QUERY },
   d: { title: '(d) gateway, 10 repos × first 5', query: FANOUT_QUERY },
+  j: { title: '(j) gateway, tracing on, 20-tag page', query: PAGE_QUERY },
 };
 const LEG_ID = process.env.BENCH_PROFILE_LEG ?? 'b';
 
 async function main(): Promise<void> {
-  if (LEG_ID !== 'b' && LEG_ID !== 'd')
-    throw new Error(`BENCH_PROFILE_LEG is b or d, not "${LEG_ID}"`);
+  if (LEG_ID !== 'b' && LEG_ID !== 'd' && LEG_ID !== 'j')
+    throw new Error(`BENCH_PROFILE_LEG is b, d or j, not "${LEG_ID}"`);
   const leg = LEGS[LEG_ID];
   mkdirSync(DIR, { recursive: true });
   const before = new Set(readdirSync(DIR));
   const upstream = await startUpstream();
-  const gateway = await startGateway(upstream, ['--cpu-prof', `--cpu-prof-dir=${DIR}`]);
+  const flags = ['--cpu-prof', `--cpu-prof-dir=${DIR}`];
+  const gateway =
+    LEG_ID === 'j'
+      ? await startTracedGateway(upstream, await startOtlpSink(), flags)
+      : await startGateway(upstream, flags);
   const sample = await sampleQuery(leg.title, gateway.url, leg.query);
   const target = graphQLTarget(gateway.url, sample.body, leg.query);
   if (WARMUP > 0) await runLoad(target, CONNECTIONS, WARMUP);

@@ -9,8 +9,10 @@
  * the rounds.
  *
  * Environment: BENCH_SECONDS (5), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (2),
- * BENCH_CONNECTIONS (32), BENCH_LEGS (all: "abcdefghi"), BENCH_RESULTS (bench/results.json),
- * BENCH_GATEWAY_NODE_OPTIONS (none: flags for the gateway's node, such as a heap limit).
+ * BENCH_CONNECTIONS (32), BENCH_LEGS (all: "abcdefghij", and k with BENCH_BASELINE_MAIN),
+ * BENCH_RESULTS (bench/results.json), BENCH_GATEWAY_NODE_OPTIONS (none: flags for the
+ * gateway's node, such as a heap limit), BENCH_BASELINE_MAIN (none: another build's main.js,
+ * served as leg (k) beside this one's (b)).
  * Exit code: 0 when the bench ran, targets missed or not; 1 on an error (a service that did not
  * start, a wrong sample response, errors or wrong bodies under load).
  */
@@ -41,11 +43,14 @@ import {
   graphQLTarget,
   postQuery,
   readCounts,
+  readSink,
   sameData,
   sampleQuery,
   startApolloGateway,
   startBareProxy,
   startGateway,
+  startOtlpSink,
+  startTracedGateway,
   startUpstream,
   upstreamNames,
   upstreamTarget,
@@ -71,8 +76,11 @@ const GATEWAY_NODE_OPTIONS = (process.env.BENCH_GATEWAY_NODE_OPTIONS ?? '')
   .split(/\s+/)
   .filter((flag) => flag !== '');
 
-type LegId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h' | 'i';
-const ALL_LEGS: readonly LegId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+/** A build of the gateway to serve as leg (k), for comparing two builds within one run. */
+const BASELINE_MAIN = process.env.BENCH_BASELINE_MAIN;
+
+type LegId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h' | 'i' | 'j' | 'k';
+const ALL_LEGS: readonly LegId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'];
 const TITLES: Record<LegId, string> = {
   a: 'bare proxy, 20-tag page',
   b: 'gateway, 20-tag page',
@@ -83,13 +91,18 @@ const TITLES: Record<LegId, string> = {
   g: 'upstream alone, the SWR page of (a)',
   h: 'gateway, `{ __typename }`',
   i: 'gateway, `totalCount` of (b)',
+  j: 'gateway, tracing on, the page of (b)',
+  k: 'baseline build, the page of (b)',
 };
 
 function selectedLegs(): LegId[] {
-  const raw = process.env.BENCH_LEGS ?? ALL_LEGS.join('');
+  const defaults = ALL_LEGS.filter((leg) => leg !== 'k' || BASELINE_MAIN !== undefined);
+  const raw = process.env.BENCH_LEGS ?? defaults.join('');
   const legs = ALL_LEGS.filter((leg) => raw.includes(leg));
   if (legs.length === 0)
     throw new Error(`BENCH_LEGS selects no leg of "${ALL_LEGS.join('')}": "${raw}"`);
+  if (legs.includes('k') && BASELINE_MAIN === undefined)
+    throw new Error('leg (k) needs BENCH_BASELINE_MAIN, the main.js of the build to compare');
   return legs;
 }
 
@@ -166,6 +179,8 @@ async function prepareLegs(
     gatewayUrl: string;
     bare?: { service: Service; url: string };
     apollo?: { service: Service; url: string };
+    traced?: { service: Service; url: string };
+    baseline?: { service: Service; url: string };
   },
   legs: LegId[],
 ): Promise<Leg[]> {
@@ -278,6 +293,19 @@ async function prepareLegs(
           id,
           server: gateway,
           target: graphQLTarget(gatewayUrl, body, TYPENAME_QUERY),
+        });
+        break;
+      }
+      case 'j':
+      case 'k': {
+        const other = id === 'j' ? services.traced : services.baseline;
+        if (!other) throw new Error(`the gateway of leg (${id}) is not running`);
+        const sample = await sampleQuery(`(${id}) ${TITLES[id]}`, other.url, PAGE_QUERY);
+        sameData(`(${id}) ${TITLES[id]}`, sample.body, page.body);
+        prepared.push({
+          id,
+          server: other.service,
+          target: graphQLTarget(other.url, sample.body, PAGE_QUERY),
         });
         break;
       }
@@ -445,6 +473,18 @@ const RATIOS: {
     of: ({ d }) => d?.upstreamRequestsPerQuery,
   },
   {
+    name: '(j)/(b) req/s, tracing on',
+    target: '≥ 0.85 (costs ≤ 15%)',
+    pass: (v) => v >= 0.85,
+    of: ({ b, j }) => j && b && j.rps / b.rps,
+  },
+  {
+    name: '(b)/(k) req/s, vs the baseline',
+    target: '≥ 0.95 (within noise)',
+    pass: (v) => v >= 0.95,
+    of: ({ b, k }) => b && k && b.rps / k.rps,
+  },
+  {
     name: 'p50(d)/p50(b)',
     target: '< 2.00',
     pass: (v) => v < 2,
@@ -530,6 +570,11 @@ async function main(): Promise<number> {
   const gateway = await startGateway(upstream, GATEWAY_NODE_OPTIONS);
   const bare = legs.includes('a') ? await startBareProxy(upstream) : undefined;
   const apollo = legs.includes('f') ? await startApolloGateway(upstream) : undefined;
+  const sink = legs.includes('j') ? await startOtlpSink() : undefined;
+  const traced = sink && (await startTracedGateway(upstream, sink, GATEWAY_NODE_OPTIONS));
+  const baseline = legs.includes('k')
+    ? await startGateway(upstream, GATEWAY_NODE_OPTIONS, { name: 'baseline', main: BASELINE_MAIN })
+    : undefined;
   const prepared = await prepareLegs(
     upstream,
     {
@@ -537,6 +582,8 @@ async function main(): Promise<number> {
       gatewayUrl: gateway.url,
       ...(bare && { bare: { service: bare.service, url: bare.url } }),
       ...(apollo && { apollo: { service: apollo.service, url: apollo.url } }),
+      ...(traced && { traced: { service: traced.service, url: traced.url } }),
+      ...(baseline && { baseline: { service: baseline.service, url: baseline.url } }),
     },
     legs,
   );
@@ -603,6 +650,18 @@ async function main(): Promise<number> {
         `the bare proxy (a) spends ${ms(a.cpuMsPerQuery)} on all of it`,
     );
   }
+  const exported = sink && (await readSink(sink));
+  if (byId.b && byId.j && exported) {
+    const { b, j } = byId;
+    console.log(
+      `tracing on (j): ${((1 - j.rps / b.rps) * 100).toFixed(1)}% fewer req/s than (b), ` +
+        `${(j.cpuMsPerQuery - b.cpuMsPerQuery).toFixed(3)} ms more CPU per query; ` +
+        `the sink received ${exported.exports} exports, ${(exported.bytes / 2 ** 20).toFixed(1)} MB`,
+    );
+  }
+  // Leg (j) measures nothing if its spans never left the gateway.
+  const untraced = legs.includes('j') && (exported?.exports ?? 0) === 0;
+  if (untraced) console.log('ERROR: leg (j) exported no spans: tracing was not on');
   if (unqueued) {
     console.log(
       `one connection (no queueing): p50 (b) ${unqueued.b.p50.toFixed(2)} ms, (d) ${unqueued.d.p50.toFixed(2)} ms, ` +
@@ -648,13 +707,14 @@ async function main(): Promise<number> {
     legs: summaries,
     gatewayPeakRssBytes: gatewayPeakRss,
     unqueued,
+    tracingExports: exported ?? null,
     targets: results,
     missed,
     errors: failures.map((s) => s.id),
   });
   writeFileSync(RESULTS, await format(json, { parser: 'json', ...(await resolveConfig(RESULTS)) }));
   console.log(`results written to ${RESULTS}`);
-  return failures.length > 0 ? 1 : 0;
+  return failures.length > 0 || untraced ? 1 : 0;
 }
 
 let stopping = false;

@@ -84,6 +84,7 @@ async function startGraphQLService(
   args: string[],
   upstream: Upstream,
   path: string,
+  env: Record<string, string> = {},
 ): Promise<Gateway> {
   const port = await freePort();
   const service = startService(
@@ -95,6 +96,7 @@ async function startGraphQLService(
       HOST,
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
+      ...env,
     },
     ROOT,
   );
@@ -108,15 +110,67 @@ async function startGraphQLService(
 
 /**
  * The gateway under test: `node [nodeFlags] dist/main.js`, as `npm start` would run it
- * (BENCH_GATEWAY_MAIN names another build's main.js, for example to compare two builds).
+ * (BENCH_GATEWAY_MAIN names another build's main.js, for example to compare two builds;
+ * `options.main` names the build of leg (k)).
  */
-export function startGateway(upstream: Upstream, nodeFlags: string[] = []): Promise<Gateway> {
+export function startGateway(
+  upstream: Upstream,
+  nodeFlags: string[] = [],
+  options: { name?: string; main?: string; env?: Record<string, string> } = {},
+): Promise<Gateway> {
   return startGraphQLService(
-    'gateway',
-    [...nodeFlags, process.env.BENCH_GATEWAY_MAIN ?? join(ROOT, 'dist', 'main.js')],
+    options.name ?? 'gateway',
+    [...nodeFlags, options.main ?? process.env.BENCH_GATEWAY_MAIN ?? join(ROOT, 'dist', 'main.js')],
     upstream,
     '/graphql',
+    // Tracing stays off, whatever OTEL_* variables the bench itself was started with.
+    { OTEL_SDK_DISABLED: 'true', ...options.env },
   );
+}
+
+export interface Sink {
+  service: Service;
+  url: string;
+}
+
+/** The trace collector of leg (j): `bench/otlp-sink.ts`. */
+export async function startOtlpSink(): Promise<Sink> {
+  const port = await freePort();
+  const service = startService(
+    'otlp-sink',
+    [join(BENCH_JS, 'otlp-sink.js')],
+    { SINK_PORT: String(port) },
+    ROOT,
+  );
+  const sink = { service, url: `http://${HOST}:${port}` };
+  await waitReady(service, async () => (await readSink(sink)).exports >= 0);
+  return sink;
+}
+
+export async function readSink(sink: Sink): Promise<{ exports: number; bytes: number }> {
+  const response = await fetch(`${sink.url}/__count`, {
+    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+  });
+  return (await response.json()) as { exports: number; bytes: number };
+}
+
+/**
+ * Leg (j)'s gateway: the same build with tracing on, every request sampled, spans exported in
+ * OTLP/HTTP protobuf (the default) to the sink with the batch processor's defaults.
+ */
+export function startTracedGateway(
+  upstream: Upstream,
+  sink: Sink,
+  nodeFlags: string[] = [],
+): Promise<Gateway> {
+  return startGateway(upstream, nodeFlags, {
+    name: 'gateway-traced',
+    env: {
+      OTEL_SDK_DISABLED: 'false',
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+      OTEL_TRACES_SAMPLER: 'always_on',
+    },
+  });
 }
 
 export function startBareProxy(upstream: Upstream): Promise<Gateway> {
