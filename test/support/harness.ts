@@ -1,8 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { createGateway } from '../../src/graphql/yoga';
 import { DEMO_TOKEN, startSandbox, type SandboxHandle } from '../../src/sandbox/server';
 import { SwrClient } from '../../src/swr/client';
+import { listenOnLoopback } from './listen';
 
 /**
  * A gateway over HTTP against the sandbox over HTTP, both on loopback ports, as in production
@@ -42,12 +42,10 @@ export async function startHarness(options: { upstream?: string } = {}): Promise
     maxConnections: 16,
   });
   const gateway = createGateway({ client, upstreamConcurrencyPerRequest: 8, logger: false });
-  const server: Server = createServer((request, response) => void gateway(request, response));
-  await new Promise<void>((resolve) => {
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}/graphql`;
+  const server = await listenOnLoopback(
+    createServer((request, response) => void gateway(request, response)),
+  );
+  const url = `${server.url}/graphql`;
 
   return {
     sandbox,
@@ -70,12 +68,7 @@ export async function startHarness(options: { upstream?: string } = {}): Promise
     },
     upstreamCount: () => sandbox.requests.length,
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-      });
+      await server.close();
       await client.close();
       await sandbox.close();
     },
