@@ -42,6 +42,14 @@ function tooLarge(response: ServerResponse, limit: number): void {
   );
 }
 
+/**
+ * How long an idle keep-alive connection stays open: longer than the idle timeout of the load
+ * balancers in front (60 s for ELB, nginx and most others), so that the balancer, which reuses
+ * the connection, is also the one that closes it. A server that closes first races the client's
+ * next request on that connection, which then fails with ECONNRESET. Node's default is 5 s.
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 /** A caller's `X-Request-Id` is kept when it is a plain token; otherwise a new one is made. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -193,6 +201,7 @@ export async function startApp(config: Config, logger: Logger | false): Promise<
       response.end();
     });
   });
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   await new Promise<void>((resolve) => {
     server.listen(config.port, config.host, resolve);
   });
