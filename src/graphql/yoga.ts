@@ -6,6 +6,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { getOperationAST, parse, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { createContext, type GatewayContext, type RequestRecord } from './context';
+import { useOfflineGraphiQL } from './graphiql';
 import { DEFAULT_LIMITS, queryLimitPlugins, type QueryLimits } from './limits';
 import { resolvers } from '../resolvers';
 import type { SwrClient } from '../swr/client';
@@ -14,6 +15,8 @@ import type { SwrClient } from '../swr/client';
  * The GraphQL server: yoga with the schema, the per-request context and an offline GraphiQL.
  * Nothing else in the code base knows yoga.
  */
+
+const GRAPHQL_ENDPOINT = '/graphql';
 
 export const SCHEMA_PATH = join(__dirname, '..', '..', 'schema', 'schema.graphql');
 
@@ -47,24 +50,6 @@ export function createGatewaySchema(): GraphQLSchema {
   ]);
 }
 
-/**
- * GraphiQL with every script and style inlined: no CDN is ever asked. The renderer (tens of
- * megabytes of inlined assets) is loaded on the first GraphiQL visit, and each page rendered once.
- */
-function offlineGraphiQL(): (options: GraphiQLOptions) => Promise<string> {
-  const pages = new Map<string, string>();
-  return async (options) => {
-    const key = JSON.stringify(options);
-    let page = pages.get(key);
-    if (page === undefined) {
-      const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
-      page = renderGraphiQL(options);
-      pages.set(key, page);
-    }
-    return page;
-  };
-}
-
 /** Tells the access log which operation a request ran. */
 const recordOperationName: Plugin<GatewayContext> = {
   onExecute({ args }) {
@@ -87,7 +72,7 @@ export function createGateway(options: GatewayOptions) {
   };
   return createYoga<ServerContext, GatewayContext>({
     schema: createGatewaySchema(),
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: '/health',
     landingPage: false,
     // The HTTP layer in front (src/http/app.ts) bounds request bodies: yoga's own limit would stream
@@ -101,8 +86,13 @@ export function createGateway(options: GatewayOptions) {
         record ?? { id: crypto.randomUUID(), operationName: null, upstreamCalls: 0 },
         contextOptions,
       ),
-    graphiql: { title: 'SWR GraphQL gateway', ...options.graphiql },
-    renderGraphiQL: offlineGraphiQL(),
-    plugins: [useGraphQlJit(), ...queryLimitPlugins(limits), recordOperationName],
+    // GraphiQL as cacheable files, not yoga's page of inlined assets (see graphiql.ts).
+    graphiql: false,
+    plugins: [
+      useOfflineGraphiQL(GRAPHQL_ENDPOINT, { title: 'SWR GraphQL gateway', ...options.graphiql }),
+      useGraphQlJit(),
+      ...queryLimitPlugins(limits),
+      recordOperationName,
+    ],
   });
 }
