@@ -2,6 +2,7 @@
  * The embedded SWR sandbox, over real HTTP: every rule of the tag-list endpoint, status and body.
  */
 import { createHash } from 'node:crypto';
+import { Agent, get as httpGet } from 'node:http';
 
 import type { SwrTag } from '../src/swr/types';
 import { buildDataset, defaultDataset } from '../src/sandbox/dataset';
@@ -669,5 +670,46 @@ describe('request log', () => {
     expect(logged).not.toContain('not-a-token');
     sandbox.resetRequests();
     expect(sandbox.requests).toHaveLength(0);
+  });
+});
+
+describe('connections', () => {
+  /** A GET over node:http on the agent's one connection: its headers and whether it reused one. */
+  function onAgent(agent: Agent, path: string) {
+    return new Promise<{ status: number; keepAlive: unknown; reused: boolean }>(
+      (resolve, reject) => {
+        const req = httpGet(
+          `${sandbox.url}${path}`,
+          { agent, headers: { 'X-Auth-Token': DEMO_TOKEN, 'Content-Type': 'application/json' } },
+          (res) => {
+            res.resume();
+            res.on('end', () => {
+              resolve({
+                status: res.statusCode ?? 0,
+                keepAlive: res.headers['keep-alive'],
+                reused: req.reusedSocket,
+              });
+            });
+          },
+        );
+        req.on('error', reject);
+      },
+    );
+  }
+
+  it('leaves closing an idle keep-alive connection to the client', async () => {
+    // A server that closes idle connections races a client's next request on them: the
+    // client gets ECONNRESET when its own event loop was held up past the server's timeout.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const first = await onAgent(agent, tagsPath('library', 'hello'));
+      expect(first).toEqual({ status: 200, keepAlive: undefined, reused: false });
+      // Longer than Node's default keepAliveTimeout of 5 s.
+      await new Promise((resolve) => setTimeout(resolve, 5_500));
+      const second = await onAgent(agent, tagsPath('library', 'hello'));
+      expect(second).toEqual({ status: 200, keepAlive: undefined, reused: true });
+    } finally {
+      agent.destroy();
+    }
   });
 });

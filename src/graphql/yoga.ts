@@ -14,6 +14,7 @@ import {
   type RequestRecord,
 } from './context';
 import { readSchemaCosts } from './cost-schema';
+import { useOfflineGraphiQL } from './graphiql';
 import { DEFAULT_LIMITS, queryLimitPlugins, type QueryLimits } from './limits';
 import { requestErrorPlugins } from './request-errors';
 import { createSubgraphSchema, publicSchemaOf } from './schema';
@@ -61,24 +62,6 @@ export type Surface = YogaServerInstance<ServerContext, GatewayContext>;
 export interface Gateway {
   api: Surface;
   subgraph: Surface;
-}
-
-/**
- * GraphiQL with every script and style inlined: no CDN is ever asked. The renderer (tens of
- * megabytes of inlined assets) is loaded on the first GraphiQL visit, and each page rendered once.
- */
-function offlineGraphiQL(): (options: GraphiQLOptions) => Promise<string> {
-  const pages = new Map<string, string>();
-  return async (options) => {
-    const key = JSON.stringify(options);
-    let page = pages.get(key);
-    if (page === undefined) {
-      const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
-      page = renderGraphiQL(options);
-      pages.set(key, page);
-    }
-    return page;
-  };
 }
 
 /** Tells the access log which operation a request ran. */
@@ -139,14 +122,17 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...shared,
     schema: publicSchema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
-    graphiql: { title: 'SWR GraphQL gateway', ...options.graphiql },
-    renderGraphiQL: offlineGraphiQL(),
+    // GraphiQL as cacheable files, not yoga's page of inlined assets (see graphiql.ts).
+    graphiql: false,
     extraParamNames: DOCUMENT_ID_PARAMS,
-    plugins: plugins(
-      publicSchema,
-      options.introspection ?? true,
-      documents ? [useTrustedDocuments(documents, options.allowArbitraryDocuments ?? false)] : [],
-    ),
+    plugins: [
+      useOfflineGraphiQL(GRAPHQL_ENDPOINT, { title: 'SWR GraphQL gateway', ...options.graphiql }),
+      ...plugins(
+        publicSchema,
+        options.introspection ?? true,
+        documents ? [useTrustedDocuments(documents, options.allowArbitraryDocuments ?? false)] : [],
+      ),
+    ],
   });
   const subgraph = createYoga<ServerContext, GatewayContext>({
     ...shared,

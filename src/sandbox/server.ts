@@ -256,7 +256,12 @@ export function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandl
   };
 
   const server = createServer(handle);
-  server.keepAliveTimeout = 5_000;
+  // Only clients close idle connections: a server that does races the client's next request. A
+  // client whose event loop is held up past the server's idle timeout (a long synchronous test in
+  // the same process) sends before its own idle timer has run, the server's overdue timer closes
+  // the connection unread, and the client gets ECONNRESET. With no timeout, no `Keep-Alive:
+  // timeout` is advertised and each client keeps its own (fetch 4 s, the SWR client 10 s).
+  server.keepAliveTimeout = 0;
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
 

@@ -1,8 +1,11 @@
 /**
  * The newcomer's first minute, in a real browser: the app started as `npm start` starts it on
  * the embedded sandbox, GraphiQL opened with a normal page navigation, the example query run
- * with the run button. GraphiQL must work offline: every request the page makes goes to the
- * gateway's own host and port (or stays inside the page as a blob: or data: URL).
+ * with the run button, then GraphiQL opened again. GraphiQL must work offline: every request
+ * the page makes goes to the gateway's own host and port (or stays inside the page as a blob:
+ * or data: URL). The first load transfers under 3 MB (its assets compressed); the second takes
+ * every asset from the browser's cache and asks the gateway for the small page only. The bytes
+ * each load transferred and its time to a usable editor are printed.
  *
  * Needs Chromium: Debian's /usr/bin/chromium (CI installs it with apt-get), or the path in
  * CHROMIUM_PATH. Without it the test fails and says so; it is never skipped.
@@ -72,6 +75,112 @@ function executedQuery(request: Request): boolean {
   return body.includes('RepositoryTags');
 }
 
+/** A request the page (or one of its workers) made, once it ended. */
+interface Loaded {
+  url: string;
+  /** 0 when it failed. */
+  status: number;
+}
+
+interface PageRequests {
+  /** The requests ended since the last `take()`. */
+  take: () => Loaded[];
+  /** Whether a request for each path has ended since the last `take()`. */
+  ended: (paths: string[]) => boolean;
+  /** Whether every request made so far has ended. */
+  idle: () => boolean;
+}
+
+/** Waits until the condition holds, for one step at most. */
+async function until(page: Page, what: string, condition: () => boolean): Promise<void> {
+  const deadline = performance.now() + STEP;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await page.waitForTimeout(50);
+  }
+}
+
+/** Records the requests the page and its workers make, as they end. */
+function pageRequests(page: Page): PageRequests {
+  const loaded: Loaded[] = [];
+  let pending = 0;
+  page.on('request', () => {
+    pending++;
+  });
+  page.on('requestfinished', (request) => {
+    void request.response().then((response) => {
+      pending--;
+      loaded.push({ url: request.url(), status: response?.status() ?? 0 });
+    });
+  });
+  page.on('requestfailed', (request) => {
+    pending--;
+    loaded.push({ url: request.url(), status: 0 });
+  });
+  return {
+    take: () => loaded.splice(0),
+    idle: () => pending === 0,
+    ended: (paths) => {
+      const ended = new Set(loaded.map((l) => new URL(l.url).pathname));
+      return paths.every((path) => ended.has(path));
+    },
+  };
+}
+
+/** What the gateway answered: method, path, status and the bytes it sent, headers included. */
+interface Served {
+  method: string;
+  path: string;
+  status: number;
+  bytes: number;
+}
+
+function recordServed(target: App): Served[] {
+  const served: Served[] = [];
+  target.server.on('request', (request, response) => {
+    const before = request.socket.bytesWritten;
+    response.on('finish', () => {
+      served.push({
+        method: request.method ?? '',
+        path: request.url ?? '',
+        status: response.statusCode,
+        bytes: request.socket.bytesWritten - before,
+      });
+    });
+  });
+  return served;
+}
+
+/**
+ * Opens GraphiQL and waits until its query editor is drawn with the example query (on a second
+ * visit, GraphiQL restores it as a tab and opens a new empty one): what a newcomer waits for.
+ * Then waits for every script and style the page names (GraphiQL's own and Monaco's workers)
+ * to have loaded, so that the whole load is counted.
+ */
+async function openGraphiQL(
+  page: Page,
+  url: string,
+  requests: PageRequests,
+): Promise<{ status: number; ms: number }> {
+  const started = performance.now();
+  // A normal navigation: the browser asks for text/html, and the gateway answers with GraphiQL.
+  const response = await page.goto(url, { waitUntil: 'load', timeout: STEP });
+  await page.locator('.graphiql-query-editor .view-lines').waitFor({ timeout: STEP });
+  await page.getByText('RepositoryTags').first().waitFor({ timeout: STEP });
+  const ms = performance.now() - started;
+  expect(response?.headers()['content-type']).toMatch(/^text\/html/);
+  expect(await response?.request().headerValue('accept')).toMatch(/text\/html/);
+  const html = (await response?.text()) ?? '';
+  const scripts = [...html.matchAll(/"(\/graphiql\/[^"]+\.(?:js|css))"/g)].map((m) => m[1] ?? '');
+  expect(scripts.length).toBeGreaterThanOrEqual(5);
+  await until(page, `${scripts.join(', ')} loaded`, () => requests.ended(scripts));
+  return { status: response?.status() ?? 0, ms };
+}
+
+function kB(bytes: number): string {
+  return `${(bytes / 1000).toFixed(1)} kB`;
+}
+
 /** The text an editor shows (Monaco renders spaces as no-break spaces). */
 async function editorText(page: Page, selector: string): Promise<string> {
   return (await page.locator(selector).innerText()).replace(/\u00a0/g, ' ');
@@ -105,17 +214,24 @@ it(
       if (message.type() === 'error') consoleErrors.push(message.text());
     });
 
-    // A normal navigation: the browser asks for text/html, and yoga answers with GraphiQL.
-    const response = await page.goto(app.url, { waitUntil: 'load', timeout: STEP });
-    expect(response?.status()).toBe(200);
-    expect(response?.headers()['content-type']).toMatch(/^text\/html/);
-    expect(await response?.request().headerValue('accept')).toMatch(/text\/html/);
+    const requests = pageRequests(page);
+    const served = recordServed(app);
+    const isAsset = (url: string): boolean =>
+      new URL(url, origin).pathname.startsWith('/graphiql/');
+
+    const first = await openGraphiQL(page, app.url, requests);
+    const firstLoad = { loaded: requests.take(), served: served.splice(0) };
+    expect(first.status).toBe(200);
     // Nothing GraphiQL needs comes from anywhere else (a CDN would also fail offline).
     expect(seen.filter((request) => !isLocal(request.url, origin))).toEqual([]);
+    // GraphiQL's files, from the gateway, compressed: together far less than their 9 MB.
+    const assets = firstLoad.served.filter((s) => isAsset(s.path));
+    expect(assets.length).toBeGreaterThanOrEqual(5);
+    expect(assets.filter((s) => s.status !== 200)).toEqual([]);
+    const firstBytes = firstLoad.served.reduce((sum, s) => sum + s.bytes, 0);
+    expect(firstBytes).toBeLessThan(3_000_000);
 
-    // The query editor, holding the sandbox's example query.
-    const editor = page.locator('.graphiql-query-editor');
-    await editor.getByText('query RepositoryTags').first().waitFor({ timeout: STEP });
+    // The query editor holds the sandbox's example query.
     expect(await editorText(page, '.graphiql-query-editor')).toContain(
       'repositories(first: 5, nameContains: "nginx")',
     );
@@ -144,6 +260,41 @@ it(
     await page.screenshot({ path: SCREENSHOT });
     expect(existsSync(SCREENSHOT)).toBe(true);
 
+    // GraphiQL again, as a newcomer opens it a second time: the page asks for the same files,
+    // and the browser's cache has every one of them; none reaches the gateway. (First, what the
+    // first page still loads ends, or leaving the page would abort it.)
+    await until(page, 'the first page has loaded everything', requests.idle);
+    requests.take();
+    served.splice(0);
+    const second = await openGraphiQL(page, app.url, requests);
+    const secondLoad = { loaded: requests.take(), served: served.splice(0) };
+    expect(second.status).toBe(200);
+    const cached = secondLoad.loaded.filter((l) => isAsset(l.url));
+    const cachedFiles = new Set(cached.map((l) => new URL(l.url).pathname));
+    expect(cachedFiles).toEqual(new Set(assets.map((s) => s.path)));
+    expect(cached.filter((l) => l.status !== 200)).toEqual([]);
+    expect(secondLoad.served.filter((s) => isAsset(s.path))).toEqual([]);
+    // The page itself is asked for again (GraphiQL's POSTs to its URL take it out of the
+    // cache): the one GET the gateway answers, small; the rest is GraphQL.
+    const gets = secondLoad.served.filter((s) => s.method === 'GET');
+    expect(gets.map(({ path, status }) => ({ path, status }))).toEqual([
+      { path: '/graphql', status: 200 },
+    ]);
+    expect(gets[0]?.bytes).toBeLessThan(10_000);
+    const secondBytes = secondLoad.served.reduce((sum, s) => sum + s.bytes, 0);
+    expect(secondBytes).toBeLessThan(firstBytes / 10);
+
+    // Printed for the record: what each load cost.
+    const lines = (load: typeof firstLoad): string[] =>
+      load.served.map((s) => `  ${s.method} ${s.path} ${s.status} ${kB(s.bytes)}`);
+    console.info(
+      [
+        `GraphiQL first load: ${kB(firstBytes)} sent by the gateway in ${firstLoad.served.length} answers, editor usable after ${Math.round(first.ms)} ms`,
+        ...lines(firstLoad),
+        `GraphiQL second load: ${kB(secondBytes)} sent in ${secondLoad.served.length} answers, ${cachedFiles.size} files from the browser's cache, editor usable after ${Math.round(second.ms)} ms`,
+        ...lines(secondLoad),
+      ].join('\n'),
+    );
     const foreign = seen.filter((request) => !isLocal(request.url, origin));
     // Printed for the record: what the page asked for.
     console.info(

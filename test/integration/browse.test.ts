@@ -4,9 +4,9 @@
  * repository's details at one upstream request however many fields and repositories ask; and
  * deleting a tag, which is sent once and never without a token.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { startHarness, type GraphQLBody, type Harness } from '../support/harness';
+import { listenOnLoopback, type Listening } from '../support/listen';
 import { expectedRepositories, expectedTags } from '../support/sandbox-data';
 import { OTHER_TOKEN } from '../../src/sandbox/server';
 import {
@@ -662,32 +662,25 @@ describe('deleteTag', () => {
 });
 
 describe('a failing DELETE', () => {
-  let standIn: Server;
+  let standIn: Listening;
   let viaStandIn: Harness;
   const seen: string[] = [];
 
   beforeAll(async () => {
-    standIn = createServer((request, response) => {
-      request.resume();
-      seen.push(`${request.method ?? ''} ${request.url ?? ''}`);
-      response.writeHead(503, { 'content-type': 'text/html' });
-      response.end('<html>Service Unavailable</html>');
-    });
-    await new Promise<void>((resolve) => {
-      standIn.listen(0, '127.0.0.1', resolve);
-    });
-    const { port } = standIn.address() as AddressInfo;
-    viaStandIn = await startHarness({ upstream: `http://127.0.0.1:${port}` });
+    standIn = await listenOnLoopback(
+      createServer((request, response) => {
+        request.resume();
+        seen.push(`${request.method ?? ''} ${request.url ?? ''}`);
+        response.writeHead(503, { 'content-type': 'text/html' });
+        response.end('<html>Service Unavailable</html>');
+      }),
+    );
+    viaStandIn = await startHarness({ upstream: standIn.url });
   });
 
   afterAll(async () => {
     await viaStandIn.close();
-    standIn.closeAllConnections();
-    await new Promise<void>((resolve) => {
-      standIn.close(() => {
-        resolve();
-      });
-    });
+    await standIn.close();
   });
 
   test('is attempted exactly once, where a failing GET is retried', async () => {

@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import type { QueryLimits } from '../../src/graphql/limits';
 import { createGateway } from '../../src/graphql/yoga';
 import {
@@ -9,6 +8,7 @@ import {
   type SandboxOptions,
 } from '../../src/sandbox/server';
 import { SwrClient } from '../../src/swr/client';
+import { listenOnLoopback } from './listen';
 
 /**
  * A gateway over HTTP against the sandbox over HTTP, both on loopback ports, as in production
@@ -70,16 +70,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger: false,
     ...(options.limits && { limits: options.limits }),
   });
-  const server: Server = createServer((request, response) => {
-    const surface = request.url?.startsWith(subgraph.graphqlEndpoint) ? subgraph : api;
-    void surface(request, response);
-  });
-  await new Promise<void>((resolve) => {
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}${api.graphqlEndpoint}`;
-  const subgraphUrl = `http://127.0.0.1:${port}${subgraph.graphqlEndpoint}`;
+  const server = await listenOnLoopback(
+    createServer((request, response) => {
+      const surface = request.url?.startsWith(subgraph.graphqlEndpoint) ? subgraph : api;
+      void surface(request, response);
+    }),
+  );
+  const url = `${server.url}${api.graphqlEndpoint}`;
+  const subgraphUrl = `${server.url}${subgraph.graphqlEndpoint}`;
 
   const post = async <T>(
     endpoint: string,
@@ -107,12 +105,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     subgraph: (query, variables, token) => post(subgraphUrl, query, variables, token),
     upstreamCount: () => sandbox.requests.length,
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-      });
+      await server.close();
       await client.close();
       await sandbox.close();
     },

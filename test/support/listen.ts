@@ -10,7 +10,13 @@ export interface Listening {
   close: () => Promise<void>;
 }
 
+/**
+ * Listens on a free loopback port. Like the sandbox, the server leaves closing idle keep-alive
+ * connections to its clients (`keepAliveTimeout` 0): a server that closes them races a client's
+ * next request, and a client held up by a long synchronous test would get ECONNRESET.
+ */
 export async function listenOnLoopback(server: Server): Promise<Listening> {
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => {
     server.listen(0, '127.0.0.1', resolve);
   });
