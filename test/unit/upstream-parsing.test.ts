@@ -102,7 +102,11 @@ describe('names and ids', () => {
     fc.assert(
       fc.property(namespace, repository, tagName, (ns, repo, name) => {
         const id = tagGlobalId({ namespace: ns, name: repo }, name);
-        expect(parseTagGlobalId(id)).toEqual({ repository: { namespace: ns, name: repo }, name });
+        expect(parseTagGlobalId(id)).toEqual({
+          type: 'Tag',
+          repository: { namespace: ns, name: repo },
+          name,
+        });
       }),
       { numRuns: 2000 },
     );
