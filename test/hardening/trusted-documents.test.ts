@@ -16,7 +16,7 @@ import {
   startBuiltGateway,
   type BuiltGateway,
 } from '../support/process';
-import { expectNginxData, get, json, onlyError, post, sample, type Answer } from './support';
+import { expectNginxData, get, json, onlyError, post, sample, sleep, type Answer } from './support';
 
 const NGINX = `query Nginx {
   repository(namespace: "library", name: "nginx") { tags(first: 2) { totalCount nodes { name } } }
@@ -176,10 +176,15 @@ describe('with a manifest', () => {
     await post(gateway.url, { documentId: 'unknown-1' }, TOKEN);
     await post(gateway.url, { documentId: 'unknown-2' }, TOKEN);
 
-    const line = gateway.process
-      .output()
-      .split('\n')
-      .find((entry) => entry.includes(`"requestId":"${requestId}"`));
+    // The line reaches this process through the child's stdout, maybe after the answer.
+    const logged = (): string | undefined =>
+      gateway.process
+        .output()
+        .split('\n')
+        .find((entry) => entry.includes(`"requestId":"${requestId}"`));
+    const waitUntil = Date.now() + 5_000;
+    while (logged() === undefined && Date.now() < waitUntil) await sleep(20);
+    const line = logged();
     expect(line).toBeDefined();
     expect(JSON.parse(line ?? '{}')).toMatchObject({
       route: 'graphql',
