@@ -1,6 +1,6 @@
 /**
  * The bench's trace collector: accepts OTLP/HTTP exports (`POST /v1/traces`), reads and drops
- * them, and counts them, so that leg (j) pays for exporting its spans as it would to a real
+ * them, and counts them, so that leg (l) pays for exporting its spans as it would to a real
  * collector.
  *
  *   SINK_PORT=… node bench/dist/bench/otlp-sink.js

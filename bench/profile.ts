@@ -1,9 +1,10 @@
 /**
  * A CPU profile of the gateway under leg (b), or (d) with BENCH_PROFILE_LEG=d, or of the floor
- * under (b)'s query with BENCH_PROFILE_LEG=j: the upstream and the server as in the bench, run as
- * `node --cpu-prof --cpu-prof-dir=$BENCH_PROFILE_DIR dist/main.js` (or the floor's server.js), a warm-up and one load of the
- * leg's query, then a graceful stop (the profile is written on exit) and a summary of its self
- * time.
+ * under (b)'s query with BENCH_PROFILE_LEG=j, or of the gateway with tracing on, exporting to the
+ * bench's OTLP sink, under (b)'s query with BENCH_PROFILE_LEG=l: the upstream and the server as
+ * in the bench, run as `node --cpu-prof --cpu-prof-dir=$BENCH_PROFILE_DIR dist/main.js` (or the
+ * floor's server.js), a warm-up and one load of the leg's query, then a graceful stop (the
+ * profile is written on exit) and a summary of its self time.
  *
  *   node bench/dist/bench/profile.js
  *
@@ -20,10 +21,16 @@ import {
   FANOUT_QUERY,
   PAGE_QUERY,
   graphQLTarget,
+  readSink,
   sampleQuery,
   startFloor,
   startGateway,
+  startOtlpSink,
+  startTracedGateway,
   startUpstream,
+  type Gateway,
+  type Sink,
+  type Upstream,
 } from './lib/setup';
 
 const DIR = process.env.BENCH_PROFILE_DIR ?? '/tmp/prof';
@@ -35,12 +42,22 @@ const LEGS = {
   b: { title: '(b) gateway, 20-tag page', query: PAGE_QUERY, start: startGateway },
   d: { title: '(d) gateway, 10 repos × first 5', query: FANOUT_QUERY, start: startGateway },
   j: { title: '(j) floor, 20-tag page', query: PAGE_QUERY, start: startFloor },
+  l: { title: '(l) gateway, tracing on, 20-tag page', query: PAGE_QUERY, start: startTraced },
 };
+
+/** The sink leg (l)'s gateway exports to. */
+let sink: Sink | undefined;
+
+async function startTraced(upstream: Upstream, nodeFlags: string[]): Promise<Gateway> {
+  sink = await startOtlpSink();
+  return startTracedGateway(upstream, sink, nodeFlags);
+}
+
 const LEG_ID = process.env.BENCH_PROFILE_LEG ?? 'b';
 
 async function main(): Promise<void> {
-  if (LEG_ID !== 'b' && LEG_ID !== 'd' && LEG_ID !== 'j')
-    throw new Error(`BENCH_PROFILE_LEG is b, d or j, not "${LEG_ID}"`);
+  if (LEG_ID !== 'b' && LEG_ID !== 'd' && LEG_ID !== 'j' && LEG_ID !== 'l')
+    throw new Error(`BENCH_PROFILE_LEG is b, d, j or l, not "${LEG_ID}"`);
   const leg = LEGS[LEG_ID];
   mkdirSync(DIR, { recursive: true });
   const before = new Set(readdirSync(DIR));
@@ -54,7 +71,16 @@ async function main(): Promise<void> {
     `${leg.title} under the profiler: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms, ` +
       `p99 ${result.p99.toFixed(2)} ms, errors ${result.errors}/${result.non2xx}/${result.mismatches}`,
   );
+  // The graceful stop also flushes the spans still buffered in the traced gateway.
   await stopService(gateway.service);
+  if (sink) {
+    const exported = await readSink(sink);
+    // A profile of (l) says nothing about tracing if no span left the gateway.
+    if (exported.exports === 0) throw new Error('leg (l) exported no spans: tracing was not on');
+    console.log(
+      `the sink received ${exported.exports} exports, ${(exported.bytes / 2 ** 20).toFixed(1)} MB`,
+    );
+  }
   const written = readdirSync(DIR).filter((f) => f.endsWith('.cpuprofile') && !before.has(f));
   const file = written[0];
   if (file === undefined) throw new Error(`the server wrote no .cpuprofile into ${DIR}`);

@@ -4,17 +4,20 @@
  *
  * First the round trips of the typical queries against an upstream that answers after
  * BENCH_DELAY_MS (see round-trips.ts; BENCH_LEGS `r`), then throughput. Processes: the upstream
- * (SWR sandbox + request counter), the gateway (`dist/main.js`), the bare proxy, the floor and
- * the Apollo gateway each run in their own process; this process drives the load with
- * autocannon. Legs alternate within each round (a, b, … k in the first round, then shuffled),
+ * (SWR sandbox + request counter), the gateway (`dist/main.js`), the bare proxy, the floor, the
+ * Apollo gateway, the gateway with tracing on and the OTLP sink it exports to (leg l), and a
+ * baseline build (leg m) each run in their own process; this process drives the load with
+ * autocannon. Legs alternate within each round (a, b, … m in the first round, then shuffled),
  * each a warm-up then a measured run; the table shows the median of every leg over the rounds.
  *
  * Environment: BENCH_SECONDS (5), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (2),
- * BENCH_CONNECTIONS (32), BENCH_LEGS (all: "rabcdefghijk"), BENCH_DELAY_MS (40),
- * BENCH_TRIP_RUNS (5), BENCH_RESULTS (bench/results.json),
- * BENCH_GATEWAY_NODE_OPTIONS (none: flags for the gateway's node, such as a heap limit).
+ * BENCH_CONNECTIONS (32), BENCH_LEGS (all: "rabcdefghijkl", and m with BENCH_BASELINE_MAIN),
+ * BENCH_DELAY_MS (40), BENCH_TRIP_RUNS (5), BENCH_RESULTS (bench/results.json),
+ * BENCH_GATEWAY_NODE_OPTIONS (none: flags for the gateway's node, such as a heap limit),
+ * BENCH_BASELINE_MAIN (none: another build's main.js, served as leg (m) beside this one's (b)).
  * Exit code: 0 when the bench ran, targets missed or not; 1 on an error (a service that did not
- * start, a wrong sample response, errors or wrong bodies under load).
+ * start, a wrong sample response, errors or wrong bodies under load, a tracing leg (l) that
+ * exported no spans).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -52,12 +55,15 @@ import {
   graphQLTarget,
   postQuery,
   readCounts,
+  readSink,
   sameData,
   sampleQuery,
   startApolloGateway,
   startBareProxy,
   startFloor,
   startGateway,
+  startOtlpSink,
+  startTracedGateway,
   startUpstream,
   upstreamNames,
   upstreamTarget,
@@ -74,8 +80,25 @@ const GATEWAY_NODE_OPTIONS = (process.env.BENCH_GATEWAY_NODE_OPTIONS ?? '')
   .split(/\s+/)
   .filter((flag) => flag !== '');
 
-type LegId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h' | 'i' | 'j' | 'k';
-const ALL_LEGS: readonly LegId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'];
+/** A build of the gateway to serve as leg (m), for comparing two builds within one run. */
+const BASELINE_MAIN = process.env.BENCH_BASELINE_MAIN;
+
+type LegId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h' | 'i' | 'j' | 'k' | 'l' | 'm';
+const ALL_LEGS: readonly LegId[] = [
+  'a',
+  'b',
+  'c',
+  'd',
+  'e',
+  'f',
+  'g',
+  'h',
+  'i',
+  'j',
+  'k',
+  'l',
+  'm',
+];
 /** BENCH_LEGS's letter for the round trips, which run before the throughput legs. */
 const ROUND_TRIPS = 'r';
 const TITLES: Record<LegId, string> = {
@@ -90,14 +113,19 @@ const TITLES: Record<LegId, string> = {
   i: 'gateway, `totalCount` of (b)',
   j: 'floor: yoga + jit + undici, 20-tag page',
   k: 'gateway, 100 tags with manifests',
+  l: 'gateway, tracing on, the page of (b)',
+  m: 'baseline build, the page of (b)',
 };
 
 function selection(): { legs: LegId[]; roundTrips: boolean } {
-  const raw = process.env.BENCH_LEGS ?? ROUND_TRIPS + ALL_LEGS.join('');
+  const defaults = ALL_LEGS.filter((leg) => leg !== 'm' || BASELINE_MAIN !== undefined);
+  const raw = process.env.BENCH_LEGS ?? ROUND_TRIPS + defaults.join('');
   const legs = ALL_LEGS.filter((leg) => raw.includes(leg));
   const roundTrips = raw.includes(ROUND_TRIPS);
   if (legs.length === 0 && !roundTrips)
     throw new Error(`BENCH_LEGS selects no leg of "${ROUND_TRIPS}${ALL_LEGS.join('')}": "${raw}"`);
+  if (legs.includes('m') && BASELINE_MAIN === undefined)
+    throw new Error('leg (m) needs BENCH_BASELINE_MAIN, the main.js of the build to compare');
   return { legs, roundTrips };
 }
 
@@ -168,6 +196,8 @@ async function prepareLegs(
     bare?: { service: Service; url: string };
     apollo?: { service: Service; url: string };
     floor?: { service: Service; url: string };
+    traced?: { service: Service; url: string };
+    baseline?: { service: Service; url: string };
   },
   legs: LegId[],
 ): Promise<Leg[]> {
@@ -267,6 +297,19 @@ async function prepareLegs(
           id,
           server: floor.service,
           target: graphQLTarget(floor.url, sample.body, PAGE_QUERY),
+        });
+        break;
+      }
+      case 'l':
+      case 'm': {
+        const other = id === 'l' ? services.traced : services.baseline;
+        if (!other) throw new Error(`the gateway of leg (${id}) is not running`);
+        const sample = await sampleQuery(`(${id}) ${TITLES[id]}`, other.url, PAGE_QUERY);
+        sameData(`(${id}) ${TITLES[id]}`, sample.body, page.body);
+        prepared.push({
+          id,
+          server: other.service,
+          target: graphQLTarget(other.url, sample.body, PAGE_QUERY),
         });
         break;
       }
@@ -475,6 +518,18 @@ const RATIOS: {
     of: ({ d }) => d?.upstreamRequestsPerQuery,
   },
   {
+    name: '(l)/(b) req/s, tracing on',
+    target: '≥ 0.85 (costs ≤ 15%)',
+    pass: (v) => v >= 0.85,
+    of: ({ b, l }) => l && b && l.rps / b.rps,
+  },
+  {
+    name: '(b)/(m) req/s, vs the baseline',
+    target: '≥ 0.95 (within noise)',
+    pass: (v) => v >= 0.95,
+    of: ({ b, m }) => b && m && b.rps / m.rps,
+  },
+  {
     name: 'p50(d)/p50(b)',
     target: '< 2.00',
     pass: (v) => v < 2,
@@ -605,6 +660,11 @@ async function runThroughput(legs: LegId[]): Promise<{ code: number; report: obj
   const bare = legs.includes('a') ? await startBareProxy(upstream) : undefined;
   const apollo = legs.includes('f') ? await startApolloGateway(upstream) : undefined;
   const floor = legs.includes('j') ? await startFloor(upstream) : undefined;
+  const sink = legs.includes('l') ? await startOtlpSink() : undefined;
+  const traced = sink && (await startTracedGateway(upstream, sink, GATEWAY_NODE_OPTIONS));
+  const baseline = legs.includes('m')
+    ? await startGateway(upstream, GATEWAY_NODE_OPTIONS, { name: 'baseline', main: BASELINE_MAIN })
+    : undefined;
   const prepared = await prepareLegs(
     upstream,
     {
@@ -613,11 +673,13 @@ async function runThroughput(legs: LegId[]): Promise<{ code: number; report: obj
       ...(bare && { bare: { service: bare.service, url: bare.url } }),
       ...(apollo && { apollo: { service: apollo.service, url: apollo.url } }),
       ...(floor && { floor: { service: floor.service, url: floor.url } }),
+      ...(traced && { traced: { service: traced.service, url: traced.url } }),
+      ...(baseline && { baseline: { service: baseline.service, url: baseline.url } }),
     },
     legs,
   );
   console.log(
-    'sample responses checked: status 200, no `errors`, the expected tags; (a), (f) and (j) answer the same data as (b)\n',
+    'sample responses checked: status 200, no `errors`, the expected tags; (a), (f), (j), (l) and (m) answer the same data as (b)\n',
   );
 
   const rounds = new Map<LegId, LegRound[]>(legs.map((id) => [id, []]));
@@ -686,6 +748,18 @@ async function runThroughput(legs: LegId[]): Promise<{ code: number; report: obj
         `the gateway's own overhead ${(b.cpuMsPerQuery - j.cpuMsPerQuery).toFixed(3)} ms`,
     );
   }
+  const exported = sink && (await readSink(sink));
+  if (byId.b && byId.l && exported) {
+    const { b, l } = byId;
+    console.log(
+      `tracing on (l): ${((1 - l.rps / b.rps) * 100).toFixed(1)}% fewer req/s than (b), ` +
+        `${(l.cpuMsPerQuery - b.cpuMsPerQuery).toFixed(3)} ms more CPU per query; ` +
+        `the sink received ${exported.exports} exports, ${(exported.bytes / 2 ** 20).toFixed(1)} MB`,
+    );
+  }
+  // Leg (l) measures nothing if its spans never left the gateway.
+  const untraced = legs.includes('l') && (exported?.exports ?? 0) === 0;
+  if (untraced) console.log('ERROR: leg (l) exported no spans: tracing was not on');
   if (unqueued) {
     console.log(
       `one connection (no queueing): p50 (b) ${unqueued.b.p50.toFixed(2)} ms, (d) ${unqueued.d.p50.toFixed(2)} ms, ` +
@@ -711,11 +785,12 @@ async function runThroughput(legs: LegId[]): Promise<{ code: number; report: obj
   }
 
   return {
-    code: failures.length > 0 ? 1 : 0,
+    code: failures.length > 0 || untraced ? 1 : 0,
     report: {
       legs: summaries,
       gatewayPeakRssBytes: gatewayPeakRss,
       unqueued,
+      tracingExports: exported ?? null,
       targets: results,
       missed,
       errors: failures.map((s) => s.id),

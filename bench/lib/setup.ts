@@ -131,7 +131,7 @@ async function startGraphQLService(
 /**
  * The gateway under test: `node [nodeFlags] dist/main.js`, as `npm start` would run it
  * (BENCH_GATEWAY_MAIN names another build's main.js, for example to compare two builds;
- * `options.main` names the build of leg (k)).
+ * `options.main` names the build of leg (m)).
  */
 export function startGateway(
   upstream: Upstream,
@@ -153,7 +153,7 @@ export interface Sink {
   url: string;
 }
 
-/** The trace collector of leg (j): `bench/otlp-sink.ts`. */
+/** The trace collector of leg (l): `bench/otlp-sink.ts`. */
 export async function startOtlpSink(): Promise<Sink> {
   const port = await freePort();
   const service = startService(
@@ -175,7 +175,7 @@ export async function readSink(sink: Sink): Promise<{ exports: number; bytes: nu
 }
 
 /**
- * Leg (j)'s gateway: the same build with tracing on, every request sampled, spans exported in
+ * Leg (l)'s gateway: the same build with tracing on, every request sampled, spans exported in
  * OTLP/HTTP protobuf (the default) to the sink with the batch processor's defaults.
  */
 export function startTracedGateway(
