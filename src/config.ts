@@ -46,8 +46,6 @@ export interface Config {
   maxBodyBytes: number;
   limits: QueryLimits;
   logLevel: LogLevel;
-  /** Production hides error details of unexpected errors and field suggestions. */
-  production: boolean;
 }
 
 export class ConfigError extends Error {
@@ -156,7 +154,6 @@ export function loadConfig(env: Env = process.env): Config {
       blockFieldSuggestions: env.NODE_ENV === 'production',
     },
     logLevel,
-    production: env.NODE_ENV === 'production',
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

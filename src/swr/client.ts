@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
+import { failureOf, objectOf, pageOf, type Answer, type ReadAnswer } from './answers';
 import { SwrError, parseErrorBody } from './errors';
-import { decodeJson } from './json';
 import { pathSegment, repositorySegment } from './names';
 import { UpstreamPolicy, parseRetryAfter, type UpstreamPolicyOptions } from './policy';
 import {
@@ -73,34 +73,6 @@ export interface RepositoryRef {
   name: string;
 }
 
-const TIMEOUT_CODES = new Set([
-  // The only abort is the request deadline's.
-  'UND_ERR_ABORTED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-]);
-
-/** No list is longer than GraphQL's `Int` counts. */
-const MAX_TOTAL = 2 ** 31 - 1;
-
-/** The total from `Content-Range: {offset}-{count}/{total}`; only the total is reliable. */
-function totalFromContentRange(value: string | undefined): number | null {
-  const match = value === undefined ? null : /\/\s*(\d{1,10})\s*$/.exec(value);
-  const total = match ? Number(match[1]) : null;
-  return total !== null && total <= MAX_TOTAL ? total : null;
-}
-
-function failureOf(error: unknown): SwrError {
-  if (error instanceof SwrError) return error;
-  const name = (error as { name?: unknown } | null)?.name;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (name === 'TimeoutError' || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
-    return new SwrError('timeout', 'SWR did not answer in time', undefined, {}, { cause: error });
-  }
-  return new SwrError('network', 'SWR could not be reached', undefined, {}, { cause: error });
-}
-
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -110,53 +82,14 @@ type Method = 'GET' | 'DELETE';
 /** The statuses that mean success: SWR answers a DELETE with 204 (200 is taken as well). */
 const SUCCESS: Record<Method, readonly number[]> = { GET: [200], DELETE: [204, 200] };
 
-/** A successful answer, before its body is read. */
-interface Answer {
-  status: number;
-  contentRange: string | undefined;
-  text: string;
-}
-
-function jsonOf(answer: Answer): unknown {
-  try {
-    return decodeJson(answer.text);
-  } catch (error) {
-    throw new SwrError(
-      'malformed',
-      'SWR answered with a body that is not JSON',
-      answer.status,
-      {},
-      {
-        cause: error,
-      },
-    );
-  }
-}
-
-/** Reads a page of a list: a JSON array of `isItem` records, and the `Content-Range` total. */
-function pageOf<T>(isItem: (value: unknown) => value is T): (answer: Answer) => SwrPage<T> {
-  return (answer) => {
-    const body = jsonOf(answer);
-    if (!Array.isArray(body) || !body.every(isItem)) {
-      throw new SwrError('malformed', 'SWR answered with a list of an unexpected shape', 200);
-    }
-    const total = totalFromContentRange(answer.contentRange);
-    if (total === null) {
-      throw new SwrError('malformed', 'SWR answered without a Content-Range total', 200);
-    }
-    return { items: body, total };
-  };
-}
-
-/** Reads one JSON object that `isBody` accepts. */
-function objectOf<T>(isBody: (value: unknown) => value is T): (answer: Answer) => T {
-  return (answer) => {
-    const body = jsonOf(answer);
-    if (!isBody(body)) {
-      throw new SwrError('malformed', 'SWR answered with an object of an unexpected shape', 200);
-    }
-    return body;
-  };
+/** One request to SWR, made for a GraphQL request with the caller's token. */
+interface Request {
+  /** Its name in the metrics: `listTags`, `getRepository`… */
+  operation: string;
+  method: Method;
+  path: string;
+  token: string;
+  call: UpstreamCall;
 }
 
 export class SwrClient {
@@ -196,27 +129,20 @@ export class SwrClient {
     });
     if (query.tag !== undefined) params.set('tag', query.tag);
     const path = `${this.repositoryPath(repository)}/tags?${params.toString()}`;
-    return this.request('listTags', 'GET', token, path, call, pageOf(isSwrTag));
+    return this.get('listTags', path, token, call, pageOf(isSwrTag));
   }
 
   /** The organizations the token may see: `GET /v2/manage/namespaces` (not paged). */
   async listNamespaces(token: string, call: UpstreamCall): Promise<SwrNamespace[]> {
     const path = `${this.basePath}/v2/manage/namespaces`;
-    const body = await this.request(
-      'listNamespaces',
-      'GET',
-      token,
-      path,
-      call,
-      objectOf(isSwrNamespaceList),
-    );
-    return body.namespaces;
+    const read = objectOf(isSwrNamespaceList);
+    return (await this.get('listNamespaces', path, token, call, read)).namespaces;
   }
 
   /** One organization: `GET /v2/manage/namespaces/{namespace}`. */
   getNamespace(token: string, namespace: string, call: UpstreamCall): Promise<SwrNamespace> {
     const path = this.namespacePath(namespace);
-    return this.request('getNamespace', 'GET', token, path, call, objectOf(isSwrNamespace));
+    return this.get('getNamespace', path, token, call, objectOf(isSwrNamespace));
   }
 
   /** One page of an organization's repositories: `GET /v2/manage/repos`. */
@@ -235,14 +161,7 @@ export class SwrClient {
     if (query.name !== undefined) params.set('name', query.name);
     if (query.category !== undefined) params.set('category', query.category);
     const path = `${this.basePath}/v2/manage/repos?${params.toString()}`;
-    return this.request(
-      'listRepositories',
-      'GET',
-      token,
-      path,
-      call,
-      pageOf(isSwrRepositorySummary),
-    );
+    return this.get('listRepositories', path, token, call, pageOf(isSwrRepositorySummary));
   }
 
   /** One repository's details: `GET /v2/manage/namespaces/{namespace}/repos/{repository}`. */
@@ -252,14 +171,7 @@ export class SwrClient {
     call: UpstreamCall,
   ): Promise<SwrRepositoryDetails> {
     const path = this.repositoryPath(repository);
-    return this.request(
-      'getRepository',
-      'GET',
-      token,
-      path,
-      call,
-      objectOf(isSwrRepositoryDetails),
-    );
+    return this.get('getRepository', path, token, call, objectOf(isSwrRepositoryDetails));
   }
 
   /**
@@ -273,7 +185,7 @@ export class SwrClient {
     call: UpstreamCall,
   ): Promise<void> {
     const path = `${this.repositoryPath(repository)}/tags/${pathSegment(tag)}`;
-    await this.request('deleteTag', 'DELETE', token, path, call, () => undefined);
+    await this.request({ operation: 'deleteTag', method: 'DELETE', path, token, call }, () => {});
   }
 
   private namespacePath(namespace: string): string {
@@ -284,41 +196,35 @@ export class SwrClient {
     return `${this.namespacePath(repository.namespace)}/repos/${repositorySegment(repository.name)}`;
   }
 
-  /** One request under the upstream policy: only a GET may be retried. */
-  private async request<T>(
+  private get<T>(
     operation: string,
-    method: Method,
-    token: string,
     path: string,
+    token: string,
     call: UpstreamCall,
-    read: (answer: Answer) => T,
+    read: ReadAnswer<T>,
   ): Promise<T> {
-    call.admit?.();
-    return this.policy.run(
-      () => this.attempt(operation, method, token, path, call, read),
-      call.deadline,
-      { idempotent: method === 'GET' },
-    );
+    return this.request({ operation, method: 'GET', path, token, call }, read);
   }
 
-  private async attempt<T>(
-    operation: string,
-    method: Method,
-    token: string,
-    path: string,
-    call: UpstreamCall,
-    read: (answer: Answer) => T,
-  ): Promise<T> {
+  /** One request under the upstream policy: only a GET may be retried. */
+  private async request<T>(request: Request, read: ReadAnswer<T>): Promise<T> {
+    request.call.admit?.();
+    return this.policy.run(() => this.attempt(request, read), request.call.deadline, {
+      idempotent: request.method === 'GET',
+    });
+  }
+
+  private async attempt<T>(request: Request, read: ReadAnswer<T>): Promise<T> {
     const started = performance.now();
-    call.onAttempt?.();
+    request.call.onAttempt?.();
     try {
-      const answer = await this.send(method, token, path, call);
+      const answer = await this.send(request);
       const result = read(answer);
-      this.report(operation, 'ok', answer.status, started);
+      this.report(request.operation, 'ok', answer.status, started);
       return result;
     } catch (error) {
       const failure = failureOf(error);
-      this.report(operation, failure.failure, failure.status ?? null, started);
+      this.report(request.operation, failure.failure, failure.status ?? null, started);
       throw failure;
     }
   }
@@ -333,12 +239,7 @@ export class SwrClient {
   }
 
   /** Sends one request; any status but the method's success is a `SwrError` of failure `status`. */
-  private async send(
-    method: Method,
-    token: string,
-    path: string,
-    call: UpstreamCall,
-  ): Promise<Answer> {
+  private async send({ method, path, token, call }: Request): Promise<Answer> {
     const remainingMs = call.deadline - Date.now();
     if (remainingMs <= 0) throw new SwrError('timeout', 'The request deadline has passed');
     const response = await this.pool.request({
