@@ -72,8 +72,6 @@ export interface Config {
   /** The secret routers send in `X-Subgraph-Secret`; null leaves `/subgraph` open. */
   subgraphSecret: string | null;
   logLevel: LogLevel;
-  /** Production hides error details of unexpected errors and field suggestions. */
-  production: boolean;
 }
 
 export class ConfigError extends Error {
@@ -260,7 +258,6 @@ export function loadConfig(env: Env = process.env): Config {
         : integer(env, 'SUBGRAPH_PORT', 0, 0, 65535, problems),
     subgraphSecret: secret(env, problems),
     logLevel,
-    production: env.NODE_ENV === 'production',
   };
   // Node refuses a headers timeout longer than the request timeout.
   const headersTimeoutMs = config.keepAliveTimeoutMs + HEADERS_TIMEOUT_MARGIN_MS;

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { SwrError } from '../swr/errors';
+import { SwrError, isThrottling } from '../swr/errors';
 
 /**
  * The gateway's error codes (`extensions.code`) and the one mapping from upstream failures to
@@ -49,23 +49,18 @@ export function missingToken(): GraphQLError {
   );
 }
 
-/** SWR's throttling answers: too many requests (403) and system busy (409). */
-const THROTTLING_CODES = new Set([
-  'SVCSTG.SWR.4031032',
-  'SVCSTG.SWR.4031042',
-  'SVCSTG.SWR.4090023',
-]);
 /** SWR's answer when no token reached it. */
 const NO_TOKEN_CODE = 'SVCSTG.SWR.4001048';
 
 /** The codes an upstream failure can turn into. */
 type UpstreamFailureCode = Exclude<ErrorCode, 'QUERY_TOO_EXPENSIVE'>;
 
-function codeForStatus(status: number, errorCode: string | undefined): UpstreamFailureCode {
-  if (status === 401 || (status === 400 && errorCode === NO_TOKEN_CODE)) return 'UNAUTHENTICATED';
-  if (status === 429 || (errorCode !== undefined && THROTTLING_CODES.has(errorCode))) {
-    return 'RATE_LIMITED';
+function codeForStatus(error: SwrError): UpstreamFailureCode {
+  const status = error.status ?? 0;
+  if (status === 401 || (status === 400 && error.detail.errorCode === NO_TOKEN_CODE)) {
+    return 'UNAUTHENTICATED';
   }
+  if (isThrottling(error)) return 'RATE_LIMITED';
   if (status === 403) return 'FORBIDDEN';
   if (status === 404) return 'NOT_FOUND';
   return 'UPSTREAM_ERROR';
@@ -101,7 +96,7 @@ export function toGraphQLError(error: unknown, subject: string): unknown {
       code = 'UPSTREAM_ERROR';
       break;
     case 'status':
-      code = codeForStatus(error.status ?? 0, error.detail.errorCode);
+      code = codeForStatus(error);
       break;
   }
   const upstream = {

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { RepositoryRef } from '../swr/client';
-import type { SwrRepositoryDetails, SwrRepositorySummary } from '../swr/types';
+import type { SwrRepositoryDetails, SwrRepositoryFields, SwrRepositorySummary } from '../swr/types';
 import type { UpstreamSession } from './session';
 
 /**
@@ -24,12 +24,8 @@ export interface RepositoryDetails {
   internalPullPath: string;
 }
 
-type Shared = Pick<
-  SwrRepositorySummary,
-  'category' | 'description' | 'is_public' | 'size' | 'num_images' | 'num_download'
->;
-
-function shared(record: Shared) {
+/** The details a repository's record holds, with its times from either endpoint. */
+function details(record: SwrRepositoryFields, created: string, updated: string): RepositoryDetails {
   return {
     category: record.category,
     description: record.description,
@@ -37,28 +33,20 @@ function shared(record: Shared) {
     size: record.size,
     tagCount: record.num_images,
     downloadCount: record.num_download,
+    createdAt: created,
+    updatedAt: updated,
+    pullPath: record.path,
+    internalPullPath: record.internal_path,
   };
 }
 
 /** The details an element of the repository list holds. */
 export function detailsFromSummary(record: SwrRepositorySummary): RepositoryDetails {
-  return {
-    ...shared(record),
-    createdAt: record.created_at,
-    updatedAt: record.updated_at,
-    pullPath: record.path,
-    internalPullPath: record.internal_path,
-  };
+  return details(record, record.created_at, record.updated_at);
 }
 
 function detailsFromRecord(record: SwrRepositoryDetails): RepositoryDetails {
-  return {
-    ...shared(record),
-    createdAt: record.created,
-    updatedAt: record.updated,
-    pullPath: record.path,
-    internalPullPath: record.internal_path,
-  };
+  return details(record, record.created, record.updated);
 }
 
 export function createRepositoryDetailsLoader(

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { MAX_INT } from '../swr/records';
 
 /**
  * Opaque cursors. The Relay spec only asks that a cursor be an opaque string that the server
@@ -11,7 +12,7 @@ import { createHash } from 'node:crypto';
 const CURSOR_VERSION = 'c1';
 
 /** No list is longer than GraphQL's `Int` can count, so no offset at or beyond it is valid. */
-export const MAX_OFFSET = 2 ** 31 - 2;
+export const MAX_OFFSET = MAX_INT - 1;
 
 /** Why a cursor was refused; the resolver turns it into a `BAD_USER_INPUT` error. */
 export class CursorError extends Error {

@@ -5,6 +5,7 @@ import type {
   PlatformManifest,
 } from '../generated/resolvers-types';
 import { decodeJson } from '../swr/json';
+import { isRecord } from '../swr/records';
 
 /**
  * Parses the manifest string SWR stores with every tag: a Docker/OCI image manifest, a
@@ -13,10 +14,6 @@ import { decodeJson } from '../swr/json';
  */
 
 type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
@@ -29,7 +26,7 @@ function size(value: unknown): number | bigint | null {
 }
 
 function objects(value: unknown): Json[] {
-  return Array.isArray(value) ? value.filter(isObject) : [];
+  return Array.isArray(value) ? value.filter(isRecord) : [];
 }
 
 function descriptor(value: Json): Omit<Descriptor, '__typename'> {
@@ -37,7 +34,7 @@ function descriptor(value: Json): Omit<Descriptor, '__typename'> {
 }
 
 function platform(value: unknown): Platform | null {
-  if (!isObject(value)) return null;
+  if (!isRecord(value)) return null;
   return {
     os: text(value.os),
     architecture: text(value.architecture),
@@ -56,7 +53,7 @@ export function parseManifest(json: string): Manifest | null {
   } catch {
     return null;
   }
-  if (!isObject(manifest)) return null;
+  if (!isRecord(manifest)) return null;
   const schemaVersion = manifest.schemaVersion;
   // Schema 1 manifests name their layers `fsLayers: [{blobSum}]`, without sizes.
   const schema1Layers = objects(manifest.fsLayers).map((layer): Descriptor => ({
@@ -67,7 +64,7 @@ export function parseManifest(json: string): Manifest | null {
   return {
     schemaVersion: typeof schemaVersion === 'number' ? schemaVersion : null,
     mediaType: text(manifest.mediaType),
-    config: isObject(manifest.config) ? descriptor(manifest.config) : null,
+    config: isRecord(manifest.config) ? descriptor(manifest.config) : null,
     layers: schema1Layers.length > 0 ? schema1Layers : objects(manifest.layers).map(descriptor),
     manifests: objects(manifest.manifests).map(platformManifest),
   };

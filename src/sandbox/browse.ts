@@ -13,9 +13,9 @@ import {
   TAG_UNKNOWN,
   huawei,
   isReply,
-  validateOrder,
-  validatePage,
+  validateList,
   type Answer,
+  type Reply,
 } from './replies';
 import { summaryJson } from './repositories';
 import type { SandboxState } from './state';
@@ -55,14 +55,12 @@ export function listRepositories(
   account: string,
   query: Record<string, string>,
 ): Answer {
-  const page = validatePage(query.offset, query.limit);
-  if (page !== undefined && isReply(page)) return page;
-  const order = validateOrder(query.order_column, query.order_type, REPOSITORY_ORDER_COLUMNS, {
+  const list = validateList(query, REPOSITORY_ORDER_COLUMNS, {
     column: 'updated_time',
     type: 'desc',
   });
-  if (isReply(order)) return order;
-  const sorted = orderedRepositories(state, account, query.namespace, order.column, order.type);
+  if (isReply(list)) return list;
+  const sorted = orderedRepositories(state, account, query.namespace, list.column, list.type);
   if (!sorted) return NAMESPACE_NOT_FOUND;
   const name = query.name ?? '';
   const category = query.category ?? '';
@@ -74,8 +72,8 @@ export function listRepositories(
             repository.name.includes(name) &&
             (category === '' || repository.meta.category === category),
         );
-  const offset = page?.offset ?? 0;
-  const slice = page === undefined ? matching : matching.slice(offset, offset + page.limit);
+  const offset = list.offset ?? 0;
+  const slice = list.limit === undefined ? matching : matching.slice(offset, offset + list.limit);
   const body = slice.map((repository) => summaryJson(repository, matching.length)).join(',');
   return {
     status: 200,
@@ -89,22 +87,31 @@ export function repositoryDetails(repository: SandboxRepository | undefined): An
   return repository ? { status: 200, body: repository.records.detailsJson } : REPOSITORY_UNKNOWN;
 }
 
+/** A change of one tag (a deletion, a push): where, and the tag's name. */
+export interface TagChange {
+  state: SandboxState;
+  namespace: SandboxNamespace;
+  repository: SandboxRepository | undefined;
+  name: string;
+}
+
+/** The repository a tag is changed in: 403 without edit permission, 404 when it is unknown. */
+function changeable({ namespace, repository }: TagChange): SandboxRepository | Reply {
+  if (namespace.auth < EDIT_AUTH) return INSUFFICIENT_PERMISSIONS;
+  return repository ?? REPOSITORY_UNKNOWN;
+}
+
 /**
  * `DELETE /v2/manage/namespaces/{namespace}/repos/{repository}/tags/{tag}`: 204 and the tag is
  * gone from this sandbox's lists; 403 without edit permission; 404 for an unknown repository or
  * tag (the tag's name exactly).
  */
-export function deleteTag(
-  state: SandboxState,
-  namespace: SandboxNamespace,
-  repository: SandboxRepository | undefined,
-  name: string,
-): Answer {
-  if (namespace.auth < EDIT_AUTH) return INSUFFICIENT_PERMISSIONS;
-  if (!repository) return REPOSITORY_UNKNOWN;
-  const tag = repository.tags.find((candidate) => candidate.tag.Tag === name);
+export function deleteTag(change: TagChange): Answer {
+  const target = changeable(change);
+  if (isReply(target)) return target;
+  const tag = target.tags.find((candidate) => candidate.tag.Tag === change.name);
   if (!tag) return TAG_UNKNOWN;
-  state.deleteTag(namespace, repository, tag);
+  change.state.deleteTag(change.namespace, target, tag);
   return { status: 204, body: '' };
 }
 
@@ -113,16 +120,11 @@ export function deleteTag(
  * and the pushed tag's record; 403 without edit permission; 404 for an unknown repository; 400
  * for a name Docker would refuse or a repository with no tag to make a new one from.
  */
-export function pushTag(
-  state: SandboxState,
-  namespace: SandboxNamespace,
-  repository: SandboxRepository | undefined,
-  name: string,
-): Answer {
-  if (namespace.auth < EDIT_AUTH) return INSUFFICIENT_PERMISSIONS;
-  if (!repository) return REPOSITORY_UNKNOWN;
-  if (!isDockerTag(name) || repository.tags.length === 0) {
+export function pushTag(change: TagChange): Answer {
+  const target = changeable(change);
+  if (isReply(target)) return target;
+  if (!isDockerTag(change.name) || target.tags.length === 0) {
     return huawei(400, 'SVCSTG.SWR.4001025', 'Invalid tag name, or nothing to push from');
   }
-  return { status: 201, body: state.pushTag(namespace, repository, name).json };
+  return { status: 201, body: change.state.pushTag(change.namespace, target, change.name).json };
 }

@@ -98,6 +98,19 @@ export interface Order<C extends string> {
   type: OrderType;
 }
 
+/** The paging and ordering parameters of a list request, checked as every list checks them. */
+export function validateList<C extends string>(
+  query: Partial<Record<'offset' | 'limit' | 'order_column' | 'order_type', string>>,
+  columns: readonly C[],
+  fallback: Order<C>,
+): (Partial<Page> & Order<C>) | Reply {
+  const page = validatePage(query.offset, query.limit);
+  if (page !== undefined && isReply(page)) return page;
+  const order = validateOrder(query.order_column, query.order_type, columns, fallback);
+  if (isReply(order)) return order;
+  return { ...page, ...order };
+}
+
 /** `order_column` and `order_type`: both or neither (neither: `fallback`), of known values. */
 export function validateOrder<C extends string>(
   column: string | undefined,

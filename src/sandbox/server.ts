@@ -181,9 +181,9 @@ function serve(
     case 'tags':
       return repository ? listTags(repository, query) : REPOSITORY_NOT_FOUND;
     case 'tag':
-      return deleteTag(state, namespace, repository, route.tag);
+      return deleteTag({ state, namespace, repository, name: route.tag });
     case 'push':
-      return pushTag(state, namespace, repository, route.tag);
+      return pushTag({ state, namespace, repository, name: route.tag });
   }
 }
 

@@ -4,14 +4,7 @@
  * tag JSON. Token, Content-Type and visibility are checked before this runs (see server.ts).
  */
 import type { SandboxRepository, SandboxTag, TagOrderKey } from './model';
-import {
-  invalidParameters,
-  isReply,
-  validateOrder,
-  validatePage,
-  type Answer,
-  type Reply,
-} from './replies';
+import { invalidParameters, isReply, validateList, type Answer, type Reply } from './replies';
 import { TAG_ORDER_COLUMNS, type OrderType, type TagOrderColumn } from './wire';
 
 const QUERY_KEYS = ['offset', 'limit', 'order_column', 'order_type', 'tag'] as const;
@@ -48,14 +41,9 @@ interface PageRequest {
 }
 
 function validate(params: TagQuery): PageRequest | Reply {
-  const page = validatePage(params.offset, params.limit);
-  if (page !== undefined && isReply(page)) return page;
-  const order = validateOrder(params.order_column, params.order_type, TAG_ORDER_COLUMNS, {
-    column: 'updated_at',
-    type: 'desc',
-  });
-  if (isReply(order)) return order;
-  return { ...page, ...order, tag: params.tag ?? '' };
+  const list = validateList(params, TAG_ORDER_COLUMNS, { column: 'updated_at', type: 'desc' });
+  if (isReply(list)) return list;
+  return { ...list, tag: params.tag ?? '' };
 }
 
 /** Tag-filtered orders, memoised per repository (which a change replaces); bounded. */

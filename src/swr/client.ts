@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
+import { failureOf, objectOf, pageOf, type Answer, type ReadAnswer } from './answers';
 import { SwrError, parseErrorBody } from './errors';
-import { decodeJson } from './json';
 import { pathSegment, repositorySegment } from './names';
 import { UpstreamPolicy, parseRetryAfter, type UpstreamPolicyOptions } from './policy';
 import {
@@ -20,6 +20,7 @@ import type {
   SwrTagListQuery,
 } from './types';
 
+import { ROUTES, type AttemptObserver, type Method, type UpstreamAttempt } from './attempts';
 /**
  * The client of SWR's REST API. It knows nothing of GraphQL: it sends requests that satisfy
  * every rule SWR enforces, and turns every answer that is not the documented success into a
@@ -38,39 +39,7 @@ import type {
  * - Bodies: parsed without losing precision on integers beyond 2^53.
  */
 
-/** What the client reports of every upstream attempt, for metrics. */
-export interface UpstreamAttempt {
-  operation: string;
-  /** `ok`, or the failure (`status`, `malformed`, `network`, `timeout`). */
-  outcome: 'ok' | SwrError['failure'];
-  status: number | null;
-  durationMs: number;
-}
-
-/** An attempt about to be sent, as an observer sees it: no token, no names, no query. */
-export interface AttemptStart {
-  operation: string;
-  method: Method;
-  /** The route as a template, e.g. `/v2/manage/namespaces/{namespace}/repos/{repository}/tags`. */
-  route: string;
-  /** 0 for the first attempt of a request, 1 for its first retry, … */
-  retry: number;
-}
-
-/** How an attempt ended: the outcome, SWR's status and its error code when it sent one. */
-export interface AttemptEnd {
-  outcome: UpstreamAttempt['outcome'];
-  status: number | null;
-  errorCode: string | undefined;
-}
-
-/** What an observer does with one attempt: headers to send with it, and a call when it ends. */
-export interface AttemptWatch {
-  headers: Record<string, string>;
-  end(result: AttemptEnd): void;
-}
-
-export type AttemptObserver = (attempt: AttemptStart) => AttemptWatch;
+export type { AttemptObserver, UpstreamAttempt } from './attempts';
 
 export interface SwrClientOptions {
   endpoint: string;
@@ -101,100 +70,21 @@ export interface RepositoryRef {
   name: string;
 }
 
-const TIMEOUT_CODES = new Set([
-  // The only abort is the request deadline's.
-  'UND_ERR_ABORTED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-]);
-
-/** No list is longer than GraphQL's `Int` counts. */
-const MAX_TOTAL = 2 ** 31 - 1;
-
-/** The total from `Content-Range: {offset}-{count}/{total}`; only the total is reliable. */
-function totalFromContentRange(value: string | undefined): number | null {
-  const match = value === undefined ? null : /\/\s*(\d{1,10})\s*$/.exec(value);
-  const total = match ? Number(match[1]) : null;
-  return total !== null && total <= MAX_TOTAL ? total : null;
-}
-
-function failureOf(error: unknown): SwrError {
-  if (error instanceof SwrError) return error;
-  const name = (error as { name?: unknown } | null)?.name;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (name === 'TimeoutError' || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
-    return new SwrError('timeout', 'SWR did not answer in time', undefined, {}, { cause: error });
-  }
-  return new SwrError('network', 'SWR could not be reached', undefined, {}, { cause: error });
-}
-
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-type Method = 'GET' | 'DELETE';
-
-/** Each operation's route, as a template: what tracing records instead of the path. */
-const ROUTES: Record<string, string> = {
-  listTags: '/v2/manage/namespaces/{namespace}/repos/{repository}/tags',
-  listNamespaces: '/v2/manage/namespaces',
-  getNamespace: '/v2/manage/namespaces/{namespace}',
-  listRepositories: '/v2/manage/repos',
-  getRepository: '/v2/manage/namespaces/{namespace}/repos/{repository}',
-  deleteTag: '/v2/manage/namespaces/{namespace}/repos/{repository}/tags/{tag}',
-};
-
 /** The statuses that mean success: SWR answers a DELETE with 204 (200 is taken as well). */
 const SUCCESS: Record<Method, readonly number[]> = { GET: [200], DELETE: [204, 200] };
 
-/** A successful answer, before its body is read. */
-interface Answer {
-  status: number;
-  contentRange: string | undefined;
-  text: string;
-}
-
-function jsonOf(answer: Answer): unknown {
-  try {
-    return decodeJson(answer.text);
-  } catch (error) {
-    throw new SwrError(
-      'malformed',
-      'SWR answered with a body that is not JSON',
-      answer.status,
-      {},
-      {
-        cause: error,
-      },
-    );
-  }
-}
-
-/** Reads a page of a list: a JSON array of `isItem` records, and the `Content-Range` total. */
-function pageOf<T>(isItem: (value: unknown) => value is T): (answer: Answer) => SwrPage<T> {
-  return (answer) => {
-    const body = jsonOf(answer);
-    if (!Array.isArray(body) || !body.every(isItem)) {
-      throw new SwrError('malformed', 'SWR answered with a list of an unexpected shape', 200);
-    }
-    const total = totalFromContentRange(answer.contentRange);
-    if (total === null) {
-      throw new SwrError('malformed', 'SWR answered without a Content-Range total', 200);
-    }
-    return { items: body, total };
-  };
-}
-
-/** Reads one JSON object that `isBody` accepts. */
-function objectOf<T>(isBody: (value: unknown) => value is T): (answer: Answer) => T {
-  return (answer) => {
-    const body = jsonOf(answer);
-    if (!isBody(body)) {
-      throw new SwrError('malformed', 'SWR answered with an object of an unexpected shape', 200);
-    }
-    return body;
-  };
+/** One request to SWR, made for a GraphQL request with the caller's token. */
+interface Request {
+  /** Its name in the metrics: `listTags`, `getRepository`… */
+  operation: string;
+  method: Method;
+  path: string;
+  token: string;
+  call: UpstreamCall;
 }
 
 export class SwrClient {
@@ -236,27 +126,20 @@ export class SwrClient {
     });
     if (query.tag !== undefined) params.set('tag', query.tag);
     const path = `${this.repositoryPath(repository)}/tags?${params.toString()}`;
-    return this.request('listTags', 'GET', token, path, call, pageOf(isSwrTag));
+    return this.get('listTags', path, token, call, pageOf(isSwrTag));
   }
 
   /** The organizations the token may see: `GET /v2/manage/namespaces` (not paged). */
   async listNamespaces(token: string, call: UpstreamCall): Promise<SwrNamespace[]> {
     const path = `${this.basePath}/v2/manage/namespaces`;
-    const body = await this.request(
-      'listNamespaces',
-      'GET',
-      token,
-      path,
-      call,
-      objectOf(isSwrNamespaceList),
-    );
-    return body.namespaces;
+    const read = objectOf(isSwrNamespaceList);
+    return (await this.get('listNamespaces', path, token, call, read)).namespaces;
   }
 
   /** One organization: `GET /v2/manage/namespaces/{namespace}`. */
   getNamespace(token: string, namespace: string, call: UpstreamCall): Promise<SwrNamespace> {
     const path = this.namespacePath(namespace);
-    return this.request('getNamespace', 'GET', token, path, call, objectOf(isSwrNamespace));
+    return this.get('getNamespace', path, token, call, objectOf(isSwrNamespace));
   }
 
   /** One page of an organization's repositories: `GET /v2/manage/repos`. */
@@ -275,14 +158,7 @@ export class SwrClient {
     if (query.name !== undefined) params.set('name', query.name);
     if (query.category !== undefined) params.set('category', query.category);
     const path = `${this.basePath}/v2/manage/repos?${params.toString()}`;
-    return this.request(
-      'listRepositories',
-      'GET',
-      token,
-      path,
-      call,
-      pageOf(isSwrRepositorySummary),
-    );
+    return this.get('listRepositories', path, token, call, pageOf(isSwrRepositorySummary));
   }
 
   /** One repository's details: `GET /v2/manage/namespaces/{namespace}/repos/{repository}`. */
@@ -292,14 +168,7 @@ export class SwrClient {
     call: UpstreamCall,
   ): Promise<SwrRepositoryDetails> {
     const path = this.repositoryPath(repository);
-    return this.request(
-      'getRepository',
-      'GET',
-      token,
-      path,
-      call,
-      objectOf(isSwrRepositoryDetails),
-    );
+    return this.get('getRepository', path, token, call, objectOf(isSwrRepositoryDetails));
   }
 
   /**
@@ -313,7 +182,7 @@ export class SwrClient {
     call: UpstreamCall,
   ): Promise<void> {
     const path = `${this.repositoryPath(repository)}/tags/${pathSegment(tag)}`;
-    await this.request('deleteTag', 'DELETE', token, path, call, () => undefined);
+    await this.request({ operation: 'deleteTag', method: 'DELETE', path, token, call }, () => {});
   }
 
   private namespacePath(namespace: string): string {
@@ -324,35 +193,29 @@ export class SwrClient {
     return `${this.namespacePath(repository.namespace)}/repos/${repositorySegment(repository.name)}`;
   }
 
-  /** One request under the upstream policy: only a GET may be retried. */
-  private async request<T>(
+  private get<T>(
     operation: string,
-    method: Method,
-    token: string,
     path: string,
+    token: string,
     call: UpstreamCall,
-    read: (answer: Answer) => T,
+    read: ReadAnswer<T>,
   ): Promise<T> {
-    call.admit?.();
-    let retry = 0;
-    return this.policy.run(
-      () => this.attempt(operation, method, token, path, call, read, retry++),
-      call.deadline,
-      { idempotent: method === 'GET' },
-    );
+    return this.request({ operation, method: 'GET', path, token, call }, read);
   }
 
-  private async attempt<T>(
-    operation: string,
-    method: Method,
-    token: string,
-    path: string,
-    call: UpstreamCall,
-    read: (answer: Answer) => T,
-    retry: number,
-  ): Promise<T> {
+  /** One request under the upstream policy: only a GET may be retried. */
+  private async request<T>(request: Request, read: ReadAnswer<T>): Promise<T> {
+    request.call.admit?.();
+    let retry = 0;
+    return this.policy.run(() => this.attempt(request, read, retry++), request.call.deadline, {
+      idempotent: request.method === 'GET',
+    });
+  }
+
+  private async attempt<T>(request: Request, read: ReadAnswer<T>, retry: number): Promise<T> {
+    const { operation, method } = request;
     const started = performance.now();
-    call.onAttempt?.();
+    request.call.onAttempt?.();
     const watch = this.observeAttempt?.({
       operation,
       method,
@@ -360,7 +223,7 @@ export class SwrClient {
       retry,
     });
     try {
-      const answer = await this.send(method, token, path, call, watch?.headers);
+      const answer = await this.send(request, watch?.headers);
       const result = read(answer);
       this.report(operation, 'ok', answer.status, started);
       watch?.end({ outcome: 'ok', status: answer.status, errorCode: undefined });
@@ -385,10 +248,7 @@ export class SwrClient {
 
   /** Sends one request; any status but the method's success is a `SwrError` of failure `status`. */
   private async send(
-    method: Method,
-    token: string,
-    path: string,
-    call: UpstreamCall,
+    { method, path, token, call }: Request,
     extraHeaders: Record<string, string> | undefined,
   ): Promise<Answer> {
     const remainingMs = call.deadline - Date.now();

@@ -1,3 +1,5 @@
+import { isRecord } from './records';
+
 /**
  * Errors of the SWR client, typed by what went wrong upstream. They know nothing of GraphQL:
  * `src/graphql/errors.ts` maps them to GraphQL error codes, in one place.
@@ -36,8 +38,19 @@ export class SwrError extends Error {
   readonly retryAfterMs: number | null;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** SWR's throttling answers besides 429: too many requests (403) and system busy (409). */
+const THROTTLING_CODES = new Set([
+  'SVCSTG.SWR.4031032',
+  'SVCSTG.SWR.4031042',
+  'SVCSTG.SWR.4090023',
+]);
+
+/** Whether SWR (or the API gateway in front of it) is throttling the caller. */
+export function isThrottling(error: SwrError): boolean {
+  return (
+    error.status === 429 ||
+    (error.detail.errorCode !== undefined && THROTTLING_CODES.has(error.detail.errorCode))
+  );
 }
 
 function stringField(record: Record<string, unknown>, key: string): string | undefined {

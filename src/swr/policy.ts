@@ -1,4 +1,4 @@
-import { SwrError } from './errors';
+import { SwrError, isThrottling } from './errors';
 
 /**
  * The upstream policy, in one place: what is retried, how long to wait, and when to stop asking
@@ -36,19 +36,7 @@ export const DEFAULT_POLICY: UpstreamPolicyOptions = {
   openMs: 10_000,
 };
 
-const THROTTLING_CODES = new Set([
-  'SVCSTG.SWR.4031032',
-  'SVCSTG.SWR.4031042',
-  'SVCSTG.SWR.4090023',
-]);
 const RETRIED_STATUSES = new Set([429, 500, 502, 503, 504]);
-
-export function isThrottling(error: SwrError): boolean {
-  return (
-    error.status === 429 ||
-    (error.detail.errorCode !== undefined && THROTTLING_CODES.has(error.detail.errorCode))
-  );
-}
 
 /** Whether a failed GET may be sent again. */
 export function isRetryable(error: SwrError): boolean {

@@ -9,9 +9,13 @@ import type { SwrNamespace, SwrRepositoryDetails, SwrRepositorySummary, SwrTag }
 
 type Fields = Record<string, unknown>;
 
-function isRecord(value: unknown): value is Fields {
+/** A JSON object (not an array, not null). */
+export function isRecord(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** GraphQL's largest `Int`: no count or list of SWR's that the gateway serves is larger. */
+export const MAX_INT = 2 ** 31 - 1;
 
 function hasStrings(record: Fields, fields: readonly string[]): boolean {
   return fields.every((field) => typeof record[field] === 'string');
@@ -26,7 +30,7 @@ function isSize(value: unknown): value is number | bigint {
 
 /** A count that GraphQL's `Int` holds. */
 function isCount(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 2 ** 31 - 1;
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_INT;
 }
 
 const TAG_STRINGS = ['Tag', 'image_id', 'manifest', 'digest', 'path', 'internal_path', 'domain_id'];
@@ -62,34 +66,29 @@ export function isSwrNamespaceList(value: unknown): value is { namespaces: SwrNa
   );
 }
 
-/** The fields the repository list and the repository details share. */
-function hasRepositoryFields(record: Fields): boolean {
+/**
+ * A repository as the repository list and the details endpoint both give it, with its times
+ * under the names that endpoint spells them.
+ */
+function isRepository(value: unknown, created: string, updated: string): value is Fields {
   return (
-    hasStrings(record, ['name', 'category', 'description', 'path', 'internal_path']) &&
-    isSize(record.size) &&
-    typeof record.is_public === 'boolean' &&
-    isCount(record.num_images) &&
-    isCount(record.num_download)
+    isRecord(value) &&
+    hasStrings(value, ['name', 'category', 'description', 'path', 'internal_path']) &&
+    isSize(value.size) &&
+    typeof value.is_public === 'boolean' &&
+    isCount(value.num_images) &&
+    isCount(value.num_download) &&
+    isDateTime(value[created]) &&
+    isDateTime(value[updated])
   );
 }
 
 /** An element of the repository list. */
 export function isSwrRepositorySummary(value: unknown): value is SwrRepositorySummary {
-  return (
-    isRecord(value) &&
-    hasRepositoryFields(value) &&
-    typeof value.namespace === 'string' &&
-    isDateTime(value.created_at) &&
-    isDateTime(value.updated_at)
-  );
+  return isRepository(value, 'created_at', 'updated_at') && typeof value.namespace === 'string';
 }
 
 /** The answer of the repository-details endpoint. */
 export function isSwrRepositoryDetails(value: unknown): value is SwrRepositoryDetails {
-  return (
-    isRecord(value) &&
-    hasRepositoryFields(value) &&
-    isDateTime(value.created) &&
-    isDateTime(value.updated)
-  );
+  return isRepository(value, 'created', 'updated');
 }

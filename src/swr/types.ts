@@ -63,13 +63,9 @@ export interface SwrNamespace {
   auth: number;
 }
 
-/**
- * One element of `GET /v2/manage/repos`. Only the fields the gateway serves are checked; the
- * others (`logo`, `url`, `domain_name`, `tags`, `status`, `total_range`) are passed over.
- */
-export interface SwrRepositorySummary {
+/** The fields a repository has in both the repository list and the details endpoint. */
+export interface SwrRepositoryFields {
   name: string;
-  namespace: string;
   category: string;
   description: string;
   /** Bytes; a bigint beyond 2^53, as the tag's size. */
@@ -78,10 +74,18 @@ export interface SwrRepositorySummary {
   /** The number of tags. */
   num_images: number;
   num_download: number;
-  created_at: string;
-  updated_at: string;
   path: string;
   internal_path: string;
+}
+
+/**
+ * One element of `GET /v2/manage/repos`. Only the fields the gateway serves are checked; the
+ * others (`logo`, `url`, `domain_name`, `tags`, `status`, `total_range`) are passed over.
+ */
+export interface SwrRepositorySummary extends SwrRepositoryFields {
+  namespace: string;
+  created_at: string;
+  updated_at: string;
 }
 
 /**
@@ -89,16 +93,7 @@ export interface SwrRepositorySummary {
  * gateway serves are checked; the others (`id`, `ns_id`, `creator_id`, `creator_name`, `url`,
  * `domain_id`, `priority`) are passed over.
  */
-export interface SwrRepositoryDetails {
-  name: string;
-  category: string;
-  description: string;
-  size: number | bigint;
-  is_public: boolean;
-  num_images: number;
-  num_download: number;
-  path: string;
-  internal_path: string;
+export interface SwrRepositoryDetails extends SwrRepositoryFields {
   created: string;
   updated: string;
 }
