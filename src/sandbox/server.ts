@@ -15,10 +15,8 @@
  * paths that name one) → permission (DELETE, PUT) → repository → query parameters. Lists are
  * answered from pre-serialised JSON. A deleted or pushed tag changes this sandbox only.
  */
-import { createServer } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
 import { deleteTag, listNamespaces, listRepositories, pushTag, repositoryDetails } from './browse';
 import { defaultDataset } from './dataset';
 import { isDockerTag } from './names';
