@@ -13,7 +13,7 @@ import {
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { Logger } from 'pino';
-import { DEFAULT_SERVICE_NAME, type Tracing, type TracingSettings } from './tracing';
+import { DEFAULT_SERVICE_NAME, type Tracing, type TracingSettings } from './tracing-types';
 import { activeTraceFields, tracingPlugin, upstreamObserver } from './tracing-spans';
 
 import { GRAPHQL_ENDPOINT, SUBGRAPH_ENDPOINT } from '../graphql/yoga';

@@ -26,7 +26,7 @@ import {
 import { getOperationAST, type ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { AttemptObserver } from '../swr/client';
-import type { TraceFields } from './tracing';
+import type { TraceFields } from './tracing-types';
 
 /**
  * The spans, and what they may say. Route templates, methods, statuses, operation names and
