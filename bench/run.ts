@@ -14,7 +14,8 @@
  * BENCH_CONNECTIONS (32), BENCH_LEGS (all: "rabcdefghijkl", and m with BENCH_BASELINE_MAIN),
  * BENCH_DELAY_MS (40), BENCH_TRIP_RUNS (5), BENCH_RESULTS (bench/results.json),
  * BENCH_GATEWAY_NODE_OPTIONS (none: flags for the gateway's node, such as a heap limit),
- * BENCH_BASELINE_MAIN (none: another build's main.js, served as leg (m) beside this one's (b)).
+ * BENCH_BASELINE_MAIN (none: another build's main.js, served as leg (m) beside this one's (b)),
+ * BENCH_TRACES_SAMPLER_RATIO (none: leg (l) samples every trace; 0.1 samples a tenth).
  * Exit code: 0 when the bench ran, targets missed or not; 1 on an error (a service that did not
  * start, a wrong sample response, errors or wrong bodies under load, a tracing leg (l) that
  * exported no spans).

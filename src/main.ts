@@ -14,7 +14,7 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const tracing = await startTracing();
-  const logger = createLogger(config.logLevel, tracing?.logFields);
+  const logger = createLogger(config.logLevel);
   tracing?.reportTo(logger);
   const app = await startApp(config, logger, tracing);
 

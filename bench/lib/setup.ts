@@ -175,9 +175,12 @@ export async function readSink(sink: Sink): Promise<{ exports: number; bytes: nu
 }
 
 /**
- * Leg (l)'s gateway: the same build with tracing on, every request sampled, spans exported in
- * OTLP/HTTP protobuf (the default) to the sink with the batch processor's defaults.
+ * Leg (l)'s gateway: the same build with tracing on, spans exported in OTLP/HTTP protobuf (the
+ * default) to the sink with the batch processor's defaults. Every request is sampled, unless
+ * BENCH_TRACES_SAMPLER_RATIO samples that share of the traces (`traceidratio`).
  */
+const TRACES_RATIO = process.env.BENCH_TRACES_SAMPLER_RATIO?.trim() || undefined;
+
 export function startTracedGateway(
   upstream: Upstream,
   sink: Sink,
@@ -188,7 +191,9 @@ export function startTracedGateway(
     env: {
       OTEL_SDK_DISABLED: 'false',
       OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
-      OTEL_TRACES_SAMPLER: 'always_on',
+      ...(TRACES_RATIO === undefined
+        ? { OTEL_TRACES_SAMPLER: 'always_on' }
+        : { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: TRACES_RATIO }),
     },
   });
 }

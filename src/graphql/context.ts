@@ -10,7 +10,7 @@ import {
 } from '../loaders/repository-details';
 import type { UpstreamSession } from '../loaders/session';
 import { createTagByNameLoader, type TagByNameLoader } from '../loaders/tag-by-name';
-import type { RepositoryRef, SwrClient } from '../swr/client';
+import type { RepositoryRef, RequestTrace, SwrClient } from '../swr/client';
 import type { SwrRepositorySummary, SwrTag } from '../swr/types';
 
 /**
@@ -62,12 +62,12 @@ export interface RequestRecord {
   document: { id: string; known: boolean } | null;
   /** Upstream attempts made for it, retries included. */
   upstreamCalls: number;
-  /** Its server span's ids, when tracing is on. */
-  trace?: { trace_id: string; span_id: string };
+  /** Tracing's state (its server span's ids among it); empty when tracing is off. */
+  trace: RequestTrace;
 }
 
 export function newRequestRecord(id: string): RequestRecord {
-  return { id, operationName: null, document: null, upstreamCalls: 0 };
+  return { id, operationName: null, document: null, upstreamCalls: 0, trace: {} };
 }
 
 export interface ContextOptions {
@@ -107,6 +107,7 @@ export function createContext(
     limit: limitConcurrency(options.upstreamConcurrency),
     call: {
       requestId: record.id,
+      trace: record.trace,
       deadline: Date.now() + options.deadlineMs,
       onAttempt: () => {
         record.upstreamCalls++;

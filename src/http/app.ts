@@ -93,6 +93,7 @@ export async function startApp(
     inFlight,
     ready: () => accepting && upstream.policy.circuit !== 'open',
     accepting: () => accepting,
+    ...(tracing && { serverSpan: tracing.serverSpan }),
   });
 
   /**

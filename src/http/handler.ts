@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import { newRequestRecord, type RequestRecord } from '../graphql/context';
 import { GRAPHQL_ENDPOINT, SUBGRAPH_ENDPOINT, type Gateway, type Surface } from '../graphql/yoga';
 import type { Metrics } from '../observability/metrics';
+import type { Tracing } from '../observability/tracing';
 import { corsHeaders, preflightHeaders } from './cors';
 import { subgraphRefused, tooLarge } from './replies';
 import { SUBGRAPH_SECRET_HEADER, secretCheck } from './subgraph-secret';
@@ -66,6 +67,8 @@ export interface HandlerOptions {
   accepting: () => boolean;
   /** Whether the gateway should get traffic (`/ready`). */
   ready: () => boolean;
+  /** With tracing on: the server span of each request to a GraphQL endpoint. */
+  serverSpan?: Tracing['serverSpan'];
 }
 
 export function createHandler(options: HandlerOptions) {
@@ -79,9 +82,18 @@ export function createHandler(options: HandlerOptions) {
     response: ServerResponse,
   ): void => {
     const started = performance.now();
+    const endSpan =
+      options.serverSpan && (route === 'graphql' || route === 'subgraph')
+        ? options.serverSpan(
+            request,
+            route === 'graphql' ? GRAPHQL_ENDPOINT : SUBGRAPH_ENDPOINT,
+            record,
+          )
+        : undefined;
     inFlight.add(response);
     response.on('finish', () => {
       inFlight.delete(response);
+      endSpan?.(response.statusCode);
       const durationMs = performance.now() - started;
       metrics.recordHttp(route, response.statusCode, durationMs);
       if (route === 'graphql') metrics.recordDocument(documentLabel(record), durationMs);
@@ -96,7 +108,7 @@ export function createHandler(options: HandlerOptions) {
           documentId: record.document?.id ?? null,
           upstreamCalls: record.upstreamCalls,
           durationMs: Math.round(durationMs * 10) / 10,
-          ...record.trace,
+          ...record.trace.ids,
         },
         'request',
       );

@@ -16,11 +16,6 @@ export const REDACTED_PATHS = [
   'req.headers.authorization',
 ];
 
-/** `mixin` adds fields to every line: with tracing on, the active span's `trace_id` and `span_id`. */
-export function createLogger(level: LogLevel, mixin?: () => object): Logger {
-  return pino({
-    level,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    ...(mixin && { mixin }),
-  });
+export function createLogger(level: LogLevel): Logger {
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DiagLogLevel, diag } from '@opentelemetry/api';
-import { W3CTraceContextPropagator, diagLogLevelFromString } from '@opentelemetry/core';
+import { diagLogLevelFromString } from '@opentelemetry/core';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import {
@@ -14,9 +14,8 @@ import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { Logger } from 'pino';
 import { DEFAULT_SERVICE_NAME, type Tracing, type TracingSettings } from './tracing-types';
-import { activeTraceFields, tracingPlugin, upstreamObserver } from './tracing-spans';
+import { serverSpan, tracingPlugin, upstreamObserver } from './tracing-spans';
 
-import { GRAPHQL_ENDPOINT, SUBGRAPH_ENDPOINT } from '../graphql/yoga';
 /**
  * The OpenTelemetry SDK, loaded only when tracing is on (see `./tracing`): a Node tracer
  * provider with a batch span processor and an OTLP/HTTP exporter, JSON or protobuf.
@@ -25,8 +24,7 @@ import { GRAPHQL_ENDPOINT, SUBGRAPH_ENDPOINT } from '../graphql/yoga';
  * `OTEL_TRACES_SAMPLER_ARG`; default parent-based always-on), the batch processor
  * (`OTEL_BSP_*`), the span limits, the exporter's endpoint, headers, timeout and
  * compression (`OTEL_EXPORTER_OTLP_[TRACES_]*`), and the resource (`OTEL_SERVICE_NAME`,
- * `OTEL_RESOURCE_ATTRIBUTES`, over this gateway's defaults). Propagation is W3C trace context
- * (`traceparent`, `tracestate`) only: the caller's baggage is not passed on to SWR.
+ * `OTEL_RESOURCE_ATTRIBUTES`, over this gateway's defaults).
  */
 
 function packageVersion(): string {
@@ -49,14 +47,15 @@ export function startSdk(settings: TracingSettings): Tracing {
     resource,
     spanProcessors: [new BatchSpanProcessor(exporter)],
   });
-  provider.register({ propagator: new W3CTraceContextPropagator() });
+  // Not registered as the process's global provider, and no context manager: the spans are
+  // handed down explicitly (see ./tracing-spans).
   const tracer = provider.getTracer(DEFAULT_SERVICE_NAME, version);
 
   return {
     settings,
-    plugin: tracingPlugin(tracer, [GRAPHQL_ENDPOINT, SUBGRAPH_ENDPOINT]),
+    serverSpan: serverSpan(tracer),
+    plugin: tracingPlugin(tracer),
     observeUpstream: (endpoint) => upstreamObserver(tracer, endpoint),
-    logFields: activeTraceFields,
     reportTo(logger: Logger) {
       const level =
         diagLogLevelFromString(process.env.OTEL_LOG_LEVEL?.trim() || 'info') ?? DiagLogLevel.INFO;

@@ -2,16 +2,15 @@ import {
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
-  context,
-  createContextKey,
-  isSpanContextValid,
-  propagation,
-  trace,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  trace as otelTrace,
   type Attributes,
+  type Context,
   type Span,
-  type TextMapGetter,
   type Tracer,
 } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -25,8 +24,8 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { getOperationAST, type ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { AttemptObserver } from '../swr/client';
-import type { TraceFields } from './tracing-types';
+import type { AttemptObserver, AttemptWatch, RequestTrace } from '../swr/attempts';
+import type { Tracing } from './tracing-types';
 
 /**
  * The spans, and what they may say. Route templates, methods, statuses, operation names and
@@ -45,53 +44,12 @@ const ATTR_GRAPHQL_ERROR_CODES = 'graphql.error.codes';
 const ATTR_SWR_OPERATION = 'swr.operation';
 const ATTR_SWR_ERROR_CODE = 'swr.error_code';
 
-const HEADERS: TextMapGetter<Headers> = {
-  keys: (headers) => [...headers.keys()],
-  get: (headers, key) => headers.get(key) ?? undefined,
-};
-
-function isPromise(value: unknown): value is Promise<unknown> {
-  return typeof (value as Promise<unknown> | null)?.then === 'function';
-}
+/** W3C trace context (`traceparent`, `tracestate`) only: the caller's baggage is not passed on. */
+const propagator = new W3CTraceContextPropagator();
 
 function failed(span: Span, error: unknown): void {
   span.setAttribute(ATTR_ERROR_TYPE, error instanceof Error ? error.name : 'unknown');
   span.setStatus({ code: SpanStatusCode.ERROR });
-}
-
-/** Runs `work` with `span` active, and ends the span when the work (sync or async) is done. */
-function within<T>(span: Span, work: () => T, base = context.active()): T {
-  let result: T;
-  try {
-    result = context.with(trace.setSpan(base, span), work);
-  } catch (error) {
-    failed(span, error);
-    span.end();
-    throw error;
-  }
-  if (!isPromise(result)) {
-    span.end();
-    return result;
-  }
-  return result.then(
-    (value) => {
-      span.end();
-      return value;
-    },
-    (error: unknown) => {
-      failed(span, error);
-      span.end();
-      throw error;
-    },
-  ) as T;
-}
-
-/** The persisted document's id, when the request names one (a hash, never the document). */
-function documentId(params: { extensions?: Record<string, unknown> }): string | undefined {
-  const extensions = params.extensions;
-  const persisted = extensions?.persistedQuery as { sha256Hash?: unknown } | undefined;
-  const id = (params as { documentId?: unknown }).documentId ?? persisted?.sha256Hash;
-  return typeof id === 'string' && /^[\w:.-]{1,128}$/.test(id) ? id : undefined;
 }
 
 /** A GraphQL error's code as recorded: one of the API's codes, never free text. */
@@ -100,119 +58,134 @@ function errorCode(code: unknown): string {
   return typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(code) ? code : 'OTHER';
 }
 
-/** What the HTTP layer passes with each request; the plugin leaves the trace ids on it. */
-interface TracedServerContext {
-  record?: { trace?: TraceFields };
+/** What yoga's GraphQL context holds of the HTTP layer's request record: its trace. */
+interface Traced {
+  record?: { trace: RequestTrace };
 }
 
-/** The request's server span, in the context of everything done for it. */
-const SERVER_SPAN = createContextKey('swr-graphql-gateway server span');
-
-function serverSpan(): Span | undefined {
-  return context.active().getValue(SERVER_SPAN) as Span | undefined;
+function traceOf(context: unknown): RequestTrace | undefined {
+  return (context as Traced | undefined)?.record?.trace;
 }
 
-/** The path of a request's URL (`http://host:port/path?query`), without parsing all of it. */
-function pathOf(url: string): string {
-  const start = url.indexOf('/', url.indexOf('//') + 2);
-  if (start < 0) return '/';
-  const end = url.indexOf('?', start);
-  return end < 0 ? url.slice(start) : url.slice(start, end);
+/** What a document id looks like: a hash, perhaps with its algorithm (`sha256:…`). */
+const DOCUMENT_ID = /^[\w:.-]{1,128}$/;
+
+/** The server span of each traced request, found by the request's trace. */
+const servers = new WeakMap<RequestTrace, Span>();
+
+/**
+ * The server span of one request to a GraphQL endpoint, started by the HTTP layer as the
+ * request arrives and ended when its response is sent. It continues the caller's `traceparent`
+ * (a new trace without one); its ids go on the request's log lines, and the spans made for the
+ * request go under it (`trace.parent`).
+ */
+export function serverSpan(tracer: Tracer): Tracing['serverSpan'] {
+  return (request, path, record) => {
+    const caller = propagator.extract(ROOT_CONTEXT, request.headers, defaultTextMapGetter);
+    const method = request.method ?? 'GET';
+    const attributes: Attributes = {};
+    attributes[ATTR_HTTP_REQUEST_METHOD] = method;
+    attributes[ATTR_HTTP_ROUTE] = path;
+    attributes[ATTR_URL_PATH] = path;
+    attributes[ATTR_URL_SCHEME] = 'http';
+    const span = tracer.startSpan(
+      `${method} ${path}`,
+      { kind: SpanKind.SERVER, attributes },
+      caller,
+    );
+    const { trace } = record;
+    const { traceId, spanId } = span.spanContext();
+    trace.ids = { trace_id: traceId, span_id: spanId };
+    trace.parent = otelTrace.setSpan(caller, span);
+    servers.set(trace, span);
+    return (status) => {
+      // A trusted document's id; an unknown one only when it looks like an id (it is the caller's).
+      const document = record.document;
+      if (document && (document.known || DOCUMENT_ID.test(document.id))) {
+        span.setAttribute(ATTR_GRAPHQL_DOCUMENT_ID, document.id);
+      }
+      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+      if (status >= 500) {
+        span.setAttribute(ATTR_ERROR_TYPE, String(status));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+      span.end();
+    };
+  };
 }
 
 /**
- * The yoga plugin: a server span per request to `graphqlPath` that continues the caller's
- * `traceparent` (a new trace without one), with `graphql.execute` below it, and SWR's client
- * spans below that. `graphql.parse` and `graphql.validate` are spans when a document is parsed
- * and validated; yoga's cache answers most requests, and a span for a cache hit would cost more
- * than it tells (the spans are made when the phase ends, as the other plugins' hooks, graphql
- * armor's parser among them, decide what runs). The hooks find the server span in the active context (the GraphQL context's
- * `request` is this gateway's request record, not the HTTP request).
+ * The yoga plugin, for what only GraphQL knows: the operation's name and type and the error
+ * codes on the server span, and `graphql.execute` below it, with SWR's client spans below that.
+ * `graphql.parse` and `graphql.validate` are spans when a document is parsed and validated;
+ * yoga's cache answers most requests, and a span for a cache hit would cost more than it tells
+ * (these spans are made when the phase ends, as the other plugins' hooks, graphql-armor's
+ * parser among them, decide what runs).
+ *
+ * Spans are handed down explicitly, through the request's `RequestTrace` (`trace.parent`), not
+ * through an async context manager: AsyncLocalStorage on Node.js 20 hooks every promise of the
+ * process, and cost more than the spans themselves.
  */
-export function tracingPlugin(tracer: Tracer, graphqlPaths: readonly string[]): Plugin {
+export function tracingPlugin(tracer: Tracer): Plugin {
   const seen = new WeakSet<object>();
+  /** A span for a phase that has just ended, under the request's server span. */
+  const phase = (context: unknown, name: string, started: number, error?: Error) => {
+    const parent = traceOf(context)?.parent as Context | undefined;
+    if (parent === undefined) return;
+    const span = tracer.startSpan(name, { startTime: started }, parent);
+    if (error) failed(span, error);
+    span.end();
+  };
   return {
-    instrumentation: {
-      request({ request }, wrapped) {
-        const path = pathOf(request.url);
-        // The GraphQL endpoints only: not the health check yoga answers too.
-        if (!graphqlPaths.includes(path)) return wrapped();
-        const parent = propagation.extract(ROOT_CONTEXT, request.headers, HEADERS);
-        const span = tracer.startSpan(
-          `${request.method} ${path}`,
-          {
-            kind: SpanKind.SERVER,
-            attributes: {
-              [ATTR_HTTP_REQUEST_METHOD]: request.method,
-              [ATTR_HTTP_ROUTE]: path,
-              [ATTR_URL_PATH]: path,
-              [ATTR_URL_SCHEME]: 'http',
-            },
-          },
-          parent,
-        );
-        return within(span, wrapped, parent.setValue(SERVER_SPAN, span));
-      },
-      execute: (_payload, wrapped) => within(tracer.startSpan('graphql.execute'), wrapped),
-    },
     // A document parsed (or validated) now is new; one from yoga's cache was seen before.
-    onParse() {
+    onParse({ context }) {
       const started = performance.now();
       return ({ result }) => {
         // A document, or the syntax error; a new object unless the cache answered.
         const parsed = result as object | null;
         if (parsed === null || seen.has(parsed)) return;
         seen.add(parsed);
-        const span = tracer.startSpan('graphql.parse', { startTime: started });
-        if (parsed instanceof Error) failed(span, parsed);
-        span.end();
+        phase(context, 'graphql.parse', started, parsed instanceof Error ? parsed : undefined);
       };
     },
-    onValidate() {
+    onValidate({ context }) {
       const started = performance.now();
       return ({ result }) => {
         // The validation errors, a new array unless the cache answered.
         const errors = result as readonly unknown[];
         if (seen.has(errors)) return;
         seen.add(errors);
-        tracer.startSpan('graphql.validate', { startTime: started }).end();
+        phase(context, 'graphql.validate', started);
       };
-    },
-    onRequest({ serverContext }) {
-      const span = serverSpan();
-      const record = (serverContext as TracedServerContext).record;
-      if (span && record) {
-        const { traceId, spanId } = span.spanContext();
-        record.trace = { trace_id: traceId, span_id: spanId };
-      }
-    },
-    onParams({ params }) {
-      const id = documentId(params);
-      if (id !== undefined) serverSpan()?.setAttribute(ATTR_GRAPHQL_DOCUMENT_ID, id);
     },
     onExecute({ args }) {
       // envelop types the arguments loosely; they are graphql-js's execution arguments.
-      const { document, operationName } = args as ExecutionArgs;
-      const span = serverSpan();
-      const operation = span && getOperationAST(document, operationName);
-      if (!span || !operation) return;
-      span.setAttribute(ATTR_GRAPHQL_OPERATION_TYPE, operation.operation);
-      if (operation.name) span.setAttribute(ATTR_GRAPHQL_OPERATION_NAME, operation.name.value);
+      const { document, operationName, contextValue } = args as ExecutionArgs;
+      const trace = traceOf(contextValue);
+      const server = trace && servers.get(trace);
+      const base = trace?.parent as Context | undefined;
+      if (!trace || !server || !base) return;
+      const operation = getOperationAST(document, operationName);
+      if (operation) {
+        server.setAttribute(ATTR_GRAPHQL_OPERATION_TYPE, operation.operation);
+        if (operation.name) server.setAttribute(ATTR_GRAPHQL_OPERATION_NAME, operation.name.value);
+      }
+      const span = tracer.startSpan('graphql.execute', {}, base);
+      trace.parent = otelTrace.setSpan(base, span);
+      return {
+        onExecuteDone() {
+          // Attempts made after execution (none today) go under the server span again.
+          trace.parent = base;
+          span.end();
+        },
+      };
     },
-    onExecutionResult({ result }) {
-      const span = serverSpan();
+    onExecutionResult({ result, context }) {
+      const trace = traceOf(context);
+      const span = trace && servers.get(trace);
       if (!span || !result || !('errors' in result) || !result.errors?.length) return;
       const codes = new Set(result.errors.map((error) => errorCode(error.extensions.code)));
       span.setAttribute(ATTR_GRAPHQL_ERROR_CODES, [...codes].sort());
-    },
-    onResponse({ response }) {
-      const span = serverSpan();
-      if (!span) return;
-      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
-      if (response.status >= 500) {
-        span.setAttribute(ATTR_ERROR_TYPE, String(response.status));
-        span.setStatus({ code: SpanStatusCode.ERROR });
-      }
     },
   };
 }
@@ -220,10 +193,13 @@ export function tracingPlugin(tracer: Tracer, graphqlPaths: readonly string[]): 
 /** SWR's error codes look like `SVCSTG.SWR.4001048` or `APIG.0308`; anything else is left out. */
 const SWR_ERROR_CODE = /^[A-Z][A-Za-z0-9_.]{0,63}$/;
 
+/** What an attempt outside any traced request gets: no span, no header. */
+const UNTRACED: AttemptWatch = { headers: {}, end: () => undefined };
+
 /**
- * The SWR client's observer: a client span per attempt, child of the span active when it is
- * made (the request's `graphql.execute`), named by method and route template; the
- * `traceparent` to send with it names that span.
+ * The SWR client's observer: a client span per attempt, under the span its call carries (the
+ * request's `graphql.execute`), named by method and route template; the `traceparent` sent
+ * with the attempt names that span. A call without one (tracing off for it) is not traced.
  */
 export function upstreamObserver(tracer: Tracer, endpoint: string): AttemptObserver {
   const url = new URL(endpoint);
@@ -233,24 +209,20 @@ export function upstreamObserver(tracer: Tracer, endpoint: string): AttemptObser
     [ATTR_SERVER_PORT]: Number(url.port || (scheme === 'https' ? 443 : 80)),
     [ATTR_URL_SCHEME]: scheme,
   };
-  return ({ operation, method, route, retry }) => {
-    const parent = context.active();
+  return ({ operation, method, route, retry, parent }) => {
+    if (parent === undefined) return UNTRACED;
+    const attributes: Attributes = Object.assign({}, server);
+    attributes[ATTR_HTTP_REQUEST_METHOD] = method;
+    attributes[ATTR_URL_TEMPLATE] = route;
+    attributes[ATTR_SWR_OPERATION] = operation;
+    if (retry > 0) attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] = retry;
     const span = tracer.startSpan(
       `${method} ${route}`,
-      {
-        kind: SpanKind.CLIENT,
-        attributes: {
-          ...server,
-          [ATTR_HTTP_REQUEST_METHOD]: method,
-          [ATTR_URL_TEMPLATE]: route,
-          [ATTR_SWR_OPERATION]: operation,
-          ...(retry > 0 && { [ATTR_HTTP_REQUEST_RESEND_COUNT]: retry }),
-        },
-      },
-      parent,
+      { kind: SpanKind.CLIENT, attributes },
+      parent as Context,
     );
     const headers: Record<string, string> = {};
-    propagation.inject(trace.setSpan(parent, span), headers);
+    propagator.inject(otelTrace.setSpan(parent as Context, span), headers, defaultTextMapSetter);
     return {
       headers,
       end({ outcome, status, errorCode }) {
@@ -266,11 +238,4 @@ export function upstreamObserver(tracer: Tracer, endpoint: string): AttemptObser
       },
     };
   };
-}
-
-/** For pino's `mixin` (which adds the line's own fields to the object returned): the ids of the active span, on every line logged within a request. */
-export function activeTraceFields(): Partial<TraceFields> {
-  const spanContext = trace.getActiveSpan()?.spanContext();
-  if (!spanContext || !isSpanContextValid(spanContext)) return {};
-  return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
 }

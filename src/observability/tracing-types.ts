@@ -1,5 +1,7 @@
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { Plugin } from 'graphql-yoga';
+import type { RequestRecord } from '../graphql/context';
 import type { AttemptObserver } from '../swr/client';
 
 /** What tracing gives the rest of the gateway (see `./tracing`), apart from the SDK that makes it. */
@@ -10,20 +12,21 @@ export interface TracingSettings {
   protocol: TracingProtocol;
 }
 
-/** Ids of the active span, as log fields. */
-export interface TraceFields {
-  trace_id: string;
-  span_id: string;
-}
-
 export interface Tracing {
   settings: TracingSettings;
-  /** For yoga: the server span, its GraphQL phases, the trace ids for the access log. */
+  /**
+   * For the HTTP layer: starts the server span of a request to the GraphQL endpoint `path`, and
+   * gives the call that ends it with the response's status. Its ids go on the record.
+   */
+  serverSpan: (
+    request: IncomingMessage,
+    path: string,
+    record: RequestRecord,
+  ) => (status: number) => void;
+  /** For yoga: the operation and its errors on the server span, and the GraphQL phases' spans. */
   plugin: Plugin;
   /** For the SWR client: a client span per attempt, and its `traceparent` header. */
   observeUpstream(endpoint: string): AttemptObserver;
-  /** pino's `mixin`: the active span's ids, or nothing outside a span. */
-  logFields: () => Partial<TraceFields>;
   /** Sends the SDK's own complaints (a failed export, a full queue) to the log. */
   reportTo(logger: Logger): void;
   /** Exports the spans still buffered, then stops. */

@@ -9,13 +9,13 @@ export { DEFAULT_SERVICE_NAME, type Tracing, type TracingSettings } from './trac
  * On when `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set, or
  * `OTEL_TRACES_EXPORTER=otlp`; off otherwise (and with `OTEL_TRACES_EXPORTER=none` or
  * `OTEL_SDK_DISABLED=true`). Off, nothing of the SDK is loaded: no plugin, no observer, no
- * log mixin, no `traceparent` sent. On, the SDK is loaded from `./tracing-sdk` and gives:
+ * trace ids logged, no `traceparent` sent. On, the SDK is loaded from `./tracing-sdk` and gives:
  *
  * - a yoga plugin: a server span per GraphQL request that continues the caller's
- *   `traceparent`, with `graphql.parse`, `graphql.validate` and `graphql.execute` spans;
+ *   `traceparent`, with `graphql.parse`, `graphql.validate` and `graphql.execute` spans; its
+ *   ids go on the request's log lines (`trace_id`, `span_id`);
  * - an observer for the SWR client: a client span per attempt, retries included, whose
- *   `traceparent` goes to SWR with it;
- * - a pino mixin that adds `trace_id` and `span_id` to the lines logged within a request.
+ *   `traceparent` goes to SWR with it.
  *
  * What the spans may hold is decided in `./tracing-spans`: never a token, a cursor, a query
  * string, a document or a variable's value.

@@ -24,6 +24,8 @@ export interface AttemptStart {
   route: string;
   /** 0 for the first attempt of a request, 1 for its first retry, … */
   retry: number;
+  /** The span the attempt belongs under, from the call's `RequestTrace` (opaque here). */
+  parent: unknown;
 }
 
 /** How an attempt ended: the outcome, SWR's status and its error code when it sent one. */
@@ -40,6 +42,19 @@ export interface AttemptWatch {
 }
 
 export type AttemptObserver = (attempt: AttemptStart) => AttemptWatch;
+
+/**
+ * Tracing's state for one GraphQL request, when tracing is on: written by its yoga plugin, passed
+ * along with every upstream call of the request, read by its observer; opaque to the layers
+ * between. Spans are handed down this way, not through an async context, which would slow every
+ * promise of the process.
+ */
+export interface RequestTrace {
+  /** The ids of the request's server span, for its log lines. */
+  ids?: { trace_id: string; span_id: string };
+  /** The span the request's upstream attempts go under (an OpenTelemetry context). */
+  parent?: unknown;
+}
 
 /** Each operation's route, as a template: what tracing records instead of the path. */
 export const ROUTES: Record<string, string> = {

@@ -20,7 +20,13 @@ import type {
   SwrTagListQuery,
 } from './types';
 
-import { ROUTES, type AttemptObserver, type Method, type UpstreamAttempt } from './attempts';
+import {
+  ROUTES,
+  type AttemptObserver,
+  type Method,
+  type RequestTrace,
+  type UpstreamAttempt,
+} from './attempts';
 /**
  * The client of SWR's REST API. It knows nothing of GraphQL: it sends requests that satisfy
  * every rule SWR enforces, and turns every answer that is not the documented success into a
@@ -39,7 +45,7 @@ import { ROUTES, type AttemptObserver, type Method, type UpstreamAttempt } from 
  * - Bodies: parsed without losing precision on integers beyond 2^53.
  */
 
-export type { AttemptObserver, UpstreamAttempt } from './attempts';
+export type { AttemptObserver, RequestTrace, UpstreamAttempt } from './attempts';
 
 export interface SwrClientOptions {
   endpoint: string;
@@ -63,6 +69,8 @@ export interface UpstreamCall {
   onAttempt?: () => void;
   /** Asked before each request (not before its retries); throws to refuse it unsent. */
   admit?: () => void;
+  /** Tracing's state for the request, read as each attempt starts. */
+  trace?: RequestTrace;
 }
 
 export interface RepositoryRef {
@@ -221,6 +229,7 @@ export class SwrClient {
       method,
       route: ROUTES[operation] ?? operation,
       retry,
+      parent: request.call.trace?.parent,
     });
     try {
       const answer = await this.send(request, watch?.headers);

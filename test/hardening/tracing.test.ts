@@ -7,6 +7,10 @@
  * made when the process is stopped with SIGTERM: graceful shutdown flushes what is buffered.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEMO_TOKEN } from '../../src/sandbox/server';
 import {
   CLIENT,
@@ -292,6 +296,38 @@ describe('sampling and batching, from the environment', () => {
       await standIn.close();
       await receiver.close();
     }
+  });
+  test('a trusted document: the server span names its id, never its text', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tracing-documents-'));
+    const id = createHash('sha256').update(PAGE).digest('hex');
+    const manifest = join(dir, 'documents.json');
+    writeFileSync(manifest, JSON.stringify({ [id]: PAGE }));
+    const receiver = await startOtlpReceiver();
+    const standIn = await startStandIn();
+    const gateway = await startGatewayProcess({
+      SWR_ENDPOINT: standIn.url,
+      PERSISTED_DOCUMENTS: manifest,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '600000',
+    });
+    try {
+      const answer = await post(gateway.url, { documentId: id, variables: { filter: FILTER } });
+      expect(answer.body.errors).toBeUndefined();
+    } finally {
+      expect(await gateway.stop()).toBe(0);
+      await standIn.close();
+      await receiver.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const server = receiver.spans().find((span) => span.kind === SERVER);
+    expect(server?.attributes).toMatchObject({
+      'graphql.document.id': id,
+      'graphql.operation.name': 'AlpinePage',
+      'graphql.operation.type': 'query',
+    });
+    const exported = receiver.exports.map((e) => e.body.toString('utf8')).join('\n');
+    expect(exported).not.toContain('nameContains');
   });
 });
 
