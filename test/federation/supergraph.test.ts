@@ -1,15 +1,13 @@
-import { createServer, type RequestListener } from 'node:http';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { composeServices as composeWithApollo } from '@apollo/composition';
 import { composeServices } from '@theguild/federation-composition';
 import { Kind, getIntrospectionQuery, parse, print, type IntrospectionQuery } from 'graphql';
-import { createYoga } from 'graphql-yoga';
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import { expectedTags } from '../support/sandbox-data';
 import { DEMO_TOKEN } from '../../src/sandbox/server';
 import type { GraphQLBody } from '../support/harness';
-import { listenOnLoopback, type Listening } from '../support/listen';
+import type { Listening } from '../support/listen';
 import { buildGateway, startBuiltGateway, type BuiltGateway } from '../support/process';
+import { DEPLOYMENTS_SDL, listen, startDeployments } from './deployments';
 
 /**
  * The built gateway as an Apollo Federation v2 subgraph at `/subgraph`, behind its secret: its
@@ -21,11 +19,6 @@ import { buildGateway, startBuiltGateway, type BuiltGateway } from '../support/p
 
 const SECRET = 'federation-test-secret-0123456789';
 const WITH_SECRET = { 'x-subgraph-secret': SECRET };
-
-async function listen(handler: RequestListener, path: string): Promise<Listening> {
-  const listening = await listenOnLoopback(createServer(handler));
-  return { ...listening, url: `${listening.url}${path}` };
-}
 
 async function post<T = GraphQLBody>(
   url: string,
@@ -43,42 +36,6 @@ async function post<T = GraphQLBody>(
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as T;
-}
-
-/** A second subgraph that only knows repositories by their key. */
-const DEPLOYMENTS_SDL = /* GraphQL */ `
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])
-
-  type Query {
-    deployments: [Deployment!]!
-  }
-
-  type Deployment {
-    id: ID!
-    environment: String!
-    repository: Repository!
-  }
-
-  type Repository @key(fields: "namespace name", resolvable: false) {
-    namespace: String!
-    name: String!
-  }
-`;
-
-const DEPLOYMENTS = [
-  { id: 'd1', environment: 'production', repository: { namespace: 'library', name: 'nginx' } },
-  { id: 'd2', environment: 'staging', repository: { namespace: 'library', name: 'team/app' } },
-];
-
-function startDeployments(): Promise<Listening> {
-  const yoga = createYoga({
-    schema: buildSubgraphSchema({
-      typeDefs: parse(DEPLOYMENTS_SDL),
-      resolvers: { Query: { deployments: () => DEPLOYMENTS } },
-    }),
-    logging: false,
-  });
-  return listen((request, response) => void yoga(request, response), '/graphql');
 }
 
 interface SupergraphData {

@@ -1,5 +1,3 @@
-import { createServer, type RequestListener } from 'node:http';
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { useOpenTelemetry } from '@graphql-hive/plugin-opentelemetry';
 import { disable, openTelemetrySetup } from '@graphql-hive/plugin-opentelemetry/setup';
@@ -8,12 +6,12 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-node';
 import { composeServices } from '@theguild/federation-composition';
 import { parse } from 'graphql';
-import { createYoga } from 'graphql-yoga';
 import { DEMO_TOKEN } from '../../src/sandbox/server';
 import { startStandIn, type StandIn } from '../hardening/support';
-import { listenOnLoopback, type Listening } from '../support/listen';
+import type { Listening } from '../support/listen';
 import { CLIENT, SERVER, startOtlpReceiver, type OtlpReceiver } from '../support/otlp';
 import { buildGateway, startGatewayProcess, type GatewayProcess } from '../support/process';
+import { DEPLOYMENTS_SDL, listen, startDeployments } from './deployments';
 
 /**
  * One trace across the supergraph: Hive Gateway (its runtime, with its OpenTelemetry plugin)
@@ -29,29 +27,7 @@ const SUBGRAPH_PATH = '/subgraph';
 const ROUTER_SERVICE = 'hive-gateway';
 const SUBGRAPH_SERVICE = 'swr-subgraph';
 
-const DEPLOYMENTS_SDL = /* GraphQL */ `
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])
-
-  type Query {
-    deployments: [Deployment!]!
-  }
-
-  type Deployment {
-    id: ID!
-    repository: Repository!
-  }
-
-  type Repository @key(fields: "namespace name", resolvable: false) {
-    namespace: String!
-    name: String!
-  }
-`;
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function listen(handler: RequestListener): Promise<Listening> {
-  return listenOnLoopback(createServer(handler));
-}
 
 const routerSpans = new InMemorySpanExporter();
 let receiver: OtlpReceiver;
@@ -73,18 +49,9 @@ beforeAll(async () => {
   });
   const subgraphUrl = `http://127.0.0.1:${subgraph.port}${SUBGRAPH_PATH}`;
 
-  const yoga = createYoga({
-    schema: buildSubgraphSchema({
-      typeDefs: parse(DEPLOYMENTS_SDL),
-      resolvers: {
-        Query: {
-          deployments: () => [{ id: 'd1', repository: { namespace: 'library', name: 'nginx' } }],
-        },
-      },
-    }),
-    logging: false,
-  });
-  deployments = await listen((request, response) => void yoga(request, response));
+  deployments = await startDeployments([
+    { id: 'd1', environment: 'production', repository: { namespace: 'library', name: 'nginx' } },
+  ]);
 
   const sdl = await fetch(subgraphUrl, {
     method: 'POST',
@@ -94,7 +61,7 @@ beforeAll(async () => {
   const { data } = (await sdl.json()) as { data: { _service: { sdl: string } } };
   const composed = composeServices([
     { name: 'swr', typeDefs: parse(data._service.sdl), url: subgraphUrl },
-    { name: 'deployments', typeDefs: parse(DEPLOYMENTS_SDL), url: `${deployments.url}/graphql` },
+    { name: 'deployments', typeDefs: parse(DEPLOYMENTS_SDL), url: deployments.url },
   ]);
   if (composed.supergraphSdl === undefined) throw new Error('composition failed');
 
@@ -115,7 +82,7 @@ beforeAll(async () => {
     plugins: (context) => [useOpenTelemetry({ ...context, traces: true })],
   });
   disposeRouter = () => runtime.dispose();
-  router = await listen((request, response) => void runtime(request, response));
+  router = await listen((request, response) => void runtime(request, response), '');
 }, 120_000);
 
 afterAll(async () => {
