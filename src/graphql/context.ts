@@ -55,6 +55,8 @@ export function forgetRepository(loaders: Loaders, repository: RepositoryRef): v
 export interface RequestRecord {
   id: string;
   operationName: string | null;
+  /** The operation's type (`query`, `mutation`…) once known. */
+  operationType: string | null;
   /**
    * The trusted document the request named by id, and whether the manifest holds it; null when
    * the request sent document text (or none).
@@ -67,7 +69,14 @@ export interface RequestRecord {
 }
 
 export function newRequestRecord(id: string): RequestRecord {
-  return { id, operationName: null, document: null, upstreamCalls: 0, trace: {} };
+  return {
+    id,
+    operationName: null,
+    operationType: null,
+    document: null,
+    upstreamCalls: 0,
+    trace: {},
+  };
 }
 
 export interface ContextOptions {

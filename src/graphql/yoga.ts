@@ -64,15 +64,16 @@ export interface Gateway {
   subgraph: Surface;
 }
 
-/** Tells the access log which operation a request ran. */
-const recordOperationName: Plugin<GatewayContext> = {
+/** Tells the access log and the server span which operation a request ran. */
+const recordOperation: Plugin<GatewayContext> = {
   onExecute({ args }) {
     // envelop types the arguments loosely; they are graphql-js's execution arguments.
     const { document, operationName, contextValue } = args as ExecutionArgs & {
       contextValue: GatewayContext;
     };
-    contextValue.request.operationName =
-      getOperationAST(document, operationName)?.name?.value ?? null;
+    const operation = getOperationAST(document, operationName);
+    contextValue.request.operationName = operation?.name?.value ?? null;
+    contextValue.request.operationType = operation?.operation ?? null;
   },
 };
 
@@ -116,7 +117,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     useGraphQlJit(),
     ...requestErrorPlugins({ introspection }),
     ...queryLimitPlugins(limits, readSchemaCosts(schema, COST_HINTS)),
-    recordOperationName,
+    recordOperation,
   ];
   const api = createYoga<ServerContext, GatewayContext>({
     ...shared,

@@ -2,8 +2,8 @@ import {
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
+  TraceFlags,
   defaultTextMapGetter,
-  defaultTextMapSetter,
   trace as otelTrace,
   type Attributes,
   type Context,
@@ -22,7 +22,6 @@ import {
   ATTR_URL_PATH,
   ATTR_URL_SCHEME,
 } from '@opentelemetry/semantic-conventions';
-import { getOperationAST, type ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { AttemptObserver, AttemptWatch, RequestTrace } from '../swr/attempts';
 import type { Tracing } from './tracing-types';
@@ -104,6 +103,13 @@ export function serverSpan(tracer: Tracer): Tracing['serverSpan'] {
       if (document && (document.known || DOCUMENT_ID.test(document.id))) {
         span.setAttribute(ATTR_GRAPHQL_DOCUMENT_ID, document.id);
       }
+      // The operation, as the gateway's own plugin found it when execution began.
+      if (record.operationType !== null) {
+        span.setAttribute(ATTR_GRAPHQL_OPERATION_TYPE, record.operationType);
+      }
+      if (record.operationName !== null) {
+        span.setAttribute(ATTR_GRAPHQL_OPERATION_NAME, record.operationName);
+      }
       span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
       if (status >= 500) {
         span.setAttribute(ATTR_ERROR_TYPE, String(status));
@@ -115,12 +121,13 @@ export function serverSpan(tracer: Tracer): Tracing['serverSpan'] {
 }
 
 /**
- * The yoga plugin, for what only GraphQL knows: the operation's name and type and the error
- * codes on the server span, and `graphql.execute` below it, with SWR's client spans below that.
- * `graphql.parse` and `graphql.validate` are spans when a document is parsed and validated;
- * yoga's cache answers most requests, and a span for a cache hit would cost more than it tells
- * (these spans are made when the phase ends, as the other plugins' hooks, graphql-armor's
- * parser among them, decide what runs).
+ * The yoga plugin, for what only GraphQL knows: the error codes on the server span (its
+ * operation's name and type come from the request record), and `graphql.parse` and
+ * `graphql.validate` spans when a document is parsed and validated. Yoga's cache answers most
+ * requests, and a span for a cache hit would cost more than it tells (these spans are made when
+ * the phase ends, as the other plugins' hooks, graphql-armor's parser among them, decide what
+ * runs). There is no `graphql.execute` span: below the server span it told little (execution is
+ * nearly all of a request's time), and it cost a fifth of what tracing costs (README, "Tracing").
  *
  * Spans are handed down explicitly, through the request's `RequestTrace` (`trace.parent`), not
  * through an async context manager: AsyncLocalStorage on Node.js 20 hooks every promise of the
@@ -158,28 +165,6 @@ export function tracingPlugin(tracer: Tracer): Plugin {
         phase(context, 'graphql.validate', started);
       };
     },
-    onExecute({ args }) {
-      // envelop types the arguments loosely; they are graphql-js's execution arguments.
-      const { document, operationName, contextValue } = args as ExecutionArgs;
-      const trace = traceOf(contextValue);
-      const server = trace && servers.get(trace);
-      const base = trace?.parent as Context | undefined;
-      if (!trace || !server || !base) return;
-      const operation = getOperationAST(document, operationName);
-      if (operation) {
-        server.setAttribute(ATTR_GRAPHQL_OPERATION_TYPE, operation.operation);
-        if (operation.name) server.setAttribute(ATTR_GRAPHQL_OPERATION_NAME, operation.name.value);
-      }
-      const span = tracer.startSpan('graphql.execute', {}, base);
-      trace.parent = otelTrace.setSpan(base, span);
-      return {
-        onExecuteDone() {
-          // Attempts made after execution (none today) go under the server span again.
-          trace.parent = base;
-          span.end();
-        },
-      };
-    },
     onExecutionResult({ result, context }) {
       const trace = traceOf(context);
       const span = trace && servers.get(trace);
@@ -198,7 +183,7 @@ const UNTRACED: AttemptWatch = { headers: {}, end: () => undefined };
 
 /**
  * The SWR client's observer: a client span per attempt, under the span its call carries (the
- * request's `graphql.execute`), named by method and route template; the `traceparent` sent
+ * request's server span), named by method and route template; the `traceparent` sent
  * with the attempt names that span. A call without one (tracing off for it) is not traced.
  */
 export function upstreamObserver(tracer: Tracer, endpoint: string): AttemptObserver {
@@ -221,8 +206,13 @@ export function upstreamObserver(tracer: Tracer, endpoint: string): AttemptObser
       { kind: SpanKind.CLIENT, attributes },
       parent as Context,
     );
-    const headers: Record<string, string> = {};
-    propagator.inject(otelTrace.setSpan(parent as Context, span), headers, defaultTextMapSetter);
+    // W3C's `traceparent` of the client span, written directly: what the propagator would write,
+    // without a context made for it.
+    const { traceId, spanId, traceFlags, traceState } = span.spanContext();
+    const headers: Record<string, string> = {
+      traceparent: `00-${traceId}-${spanId}-0${(traceFlags & TraceFlags.SAMPLED).toString(16)}`,
+    };
+    if (traceState) headers.tracestate = traceState.serialize();
     return {
       headers,
       end({ outcome, status, errorCode }) {

@@ -12,8 +12,8 @@ export { DEFAULT_SERVICE_NAME, type Tracing, type TracingSettings } from './trac
  * trace ids logged, no `traceparent` sent. On, the SDK is loaded from `./tracing-sdk` and gives:
  *
  * - a yoga plugin: a server span per GraphQL request that continues the caller's
- *   `traceparent`, with `graphql.parse`, `graphql.validate` and `graphql.execute` spans; its
- *   ids go on the request's log lines (`trace_id`, `span_id`);
+ *   `traceparent`, with `graphql.parse` and `graphql.validate` spans when yoga's cache does not
+ *   answer; its ids go on the request's log lines (`trace_id`, `span_id`);
  * - an observer for the SWR client: a client span per attempt, retries included, whose
  *   `traceparent` goes to SWR with it.
  *
