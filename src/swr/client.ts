@@ -126,14 +126,12 @@ export class SwrClient {
     query: SwrTagListQuery,
     call: UpstreamCall,
   ): Promise<SwrPage<SwrTag>> {
-    const params = new URLSearchParams({
-      offset: String(query.offset),
-      limit: String(query.limit),
-      order_column: query.orderColumn,
-      order_type: query.orderType,
-    });
-    if (query.tag !== undefined) params.set('tag', query.tag);
-    const path = `${this.repositoryPath(repository)}/tags?${params.toString()}`;
+    // Numbers and SWR's order names need no encoding; the filter, the caller's text, does.
+    const filter =
+      query.tag === undefined ? '' : `&${new URLSearchParams({ tag: query.tag }).toString()}`;
+    const path =
+      `${this.repositoryPath(repository)}/tags?offset=${query.offset}&limit=${query.limit}` +
+      `&order_column=${query.orderColumn}&order_type=${query.orderType}${filter}`;
     return this.get('listTags', path, token, call, pageOf(isSwrTag));
   }
 
@@ -262,19 +260,18 @@ export class SwrClient {
   ): Promise<Answer> {
     const remainingMs = call.deadline - Date.now();
     if (remainingMs <= 0) throw new SwrError('timeout', 'The request deadline has passed');
+    const headers: Record<string, string> = Object.assign({}, extraHeaders);
+    headers['x-auth-token'] = token;
+    headers['content-type'] = 'application/json';
+    headers.accept = 'application/json';
+    if (call.requestId !== undefined) headers['x-request-id'] = call.requestId;
     const response = await this.pool.request({
       method,
       path,
-      headers: {
-        ...extraHeaders,
-        'x-auth-token': token,
-        'content-type': 'application/json',
-        accept: 'application/json',
-        ...(call.requestId === undefined ? {} : { 'x-request-id': call.requestId }),
-      },
+      headers,
       // undici's timeouts bound each of the three phases (connect, headers, body); an attempt
       // that could outlast the deadline that way is bounded by the deadline itself.
-      ...(remainingMs < 3 * this.timeoutMs ? { signal: AbortSignal.timeout(remainingMs) } : {}),
+      signal: remainingMs < 3 * this.timeoutMs ? AbortSignal.timeout(remainingMs) : undefined,
     });
     const status = response.statusCode;
     const text = await response.body.text();
