@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type DataLoader from 'dataloader';
 import { upstreamBudgetSpent } from './errors';
 import { limitConcurrency } from '../loaders/concurrency';
@@ -66,6 +67,28 @@ export interface RequestRecord {
   upstreamCalls: number;
   /** Tracing's state (its server span's ids among it); empty when tracing is off. */
   trace: RequestTrace;
+}
+
+/** What yoga is handed with every request of Node's server: Node's request, among others. */
+export interface ServerContext {
+  req?: IncomingMessage;
+}
+
+/** The HTTP layer's record of each request in flight, by Node's request. */
+const records = new WeakMap<IncomingMessage, RequestRecord>();
+
+/** Hands the record of a request to whatever yoga runs for it (see `recordOf`). */
+export function attachRecord(request: IncomingMessage, record: RequestRecord): void {
+  records.set(request, record);
+}
+
+/**
+ * The HTTP layer's record of the request, from any of yoga's contexts (each holds Node's
+ * request); undefined for a request that did not come through the HTTP layer.
+ */
+export function recordOf(context: ServerContext | undefined): RequestRecord | undefined {
+  const request = context?.req;
+  return request === undefined ? undefined : records.get(request);
 }
 
 export function newRequestRecord(id: string): RequestRecord {

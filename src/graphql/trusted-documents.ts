@@ -6,7 +6,7 @@ import {
 import { GraphQLError, Source, parse, validate, type GraphQLSchema } from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import { ConfigError } from '../config';
-import type { RequestRecord } from './context';
+import { recordOf, type ServerContext } from './context';
 import { requestError } from './request-errors';
 
 /**
@@ -112,15 +112,14 @@ export const DOCUMENT_ID_PARAMS = ['documentId', 'doc_id'];
 export function useTrustedDocuments(
   documents: TrustedDocuments,
   allowText: boolean,
-): Plugin<{ record?: RequestRecord }> {
-  return usePersistedOperations<{ record?: RequestRecord }>({
+): Plugin<ServerContext> {
+  return usePersistedOperations<ServerContext>({
     allowArbitraryOperations: allowText,
     extractPersistedOperationId: (params, request) => requestedId(params, request),
     getPersistedOperation(id, _request, context) {
       const text = documents.get(manifestKey(id)) ?? null;
-      if (context.record) {
-        context.record.document = { id: id.slice(0, LOGGED_ID_LENGTH), known: text !== null };
-      }
+      const record = recordOf(context);
+      if (record) record.document = { id: id.slice(0, LOGGED_ID_LENGTH), known: text !== null };
       return text;
     },
     customErrors: {

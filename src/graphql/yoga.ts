@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import {
@@ -8,10 +9,13 @@ import {
   type YogaServerInstance,
 } from 'graphql-yoga';
 import {
+  attachRecord,
   createContext,
   newRequestRecord,
+  recordOf,
   type GatewayContext,
   type RequestRecord,
+  type ServerContext,
 } from './context';
 import { readSchemaCosts } from './cost-schema';
 import { useOfflineGraphiQL } from './graphiql';
@@ -51,9 +55,30 @@ export interface GatewayOptions {
   tracing?: Plugin;
 }
 
-/** What the HTTP layer hands yoga with every request (see `src/http/app.ts`). */
-export interface ServerContext {
-  record?: RequestRecord;
+/**
+ * Serves one request of Node's server on a surface. The HTTP layer's record of it goes along
+ * beside Node's request (see `attachRecord`), not as a server context of its own, which yoga's
+ * adapter would copy property by property into every request's context.
+ */
+export function serve(
+  surface: Surface,
+  request: IncomingMessage,
+  response: ServerResponse,
+  record: RequestRecord,
+): Promise<void> {
+  attachRecord(request, record);
+  return surface.handle(request, response);
+}
+
+/** Serves a request read whole by the HTTP layer (see `serve`); `source` is Node's request. */
+export async function serveFetch(
+  surface: Surface,
+  request: Request,
+  source: IncomingMessage,
+  record: RequestRecord,
+): Promise<Response> {
+  attachRecord(source, record);
+  return await surface.fetch(request, { req: source });
 }
 
 export type Surface = YogaServerInstance<ServerContext, GatewayContext>;
@@ -101,11 +126,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     // No file uploads: a multipart body is refused as an unsupported media type.
     multipart: false,
     logging: options.logger ?? true,
-    context: ({ request, record }: ServerContext & { request: Request }) =>
+    context: (initial: ServerContext & { request: Request }) =>
       createContext(
         client,
-        request.headers,
-        record ?? newRequestRecord(crypto.randomUUID()),
+        initial.request.headers,
+        recordOf(initial) ?? newRequestRecord(crypto.randomUUID()),
         contextOptions,
       ),
   } as const;

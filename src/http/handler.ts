@@ -3,7 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { newRequestRecord, type RequestRecord } from '../graphql/context';
-import { GRAPHQL_ENDPOINT, SUBGRAPH_ENDPOINT, type Gateway, type Surface } from '../graphql/yoga';
+import {
+  GRAPHQL_ENDPOINT,
+  SUBGRAPH_ENDPOINT,
+  serve,
+  serveFetch,
+  type Gateway,
+  type Surface,
+} from '../graphql/yoga';
 import type { Metrics } from '../observability/metrics';
 import type { Tracing } from '../observability/tracing';
 import { corsHeaders, preflightHeaders } from './cors';
@@ -154,13 +161,15 @@ export function createHandler(options: HandlerOptions) {
     for (const [name, value] of Object.entries(request.headers)) {
       if (name !== 'transfer-encoding' && typeof value === 'string') headers.set(name, value);
     }
-    const answer = await surface.fetch(
+    const answer = await serveFetch(
+      surface,
       new Request(new URL(request.url ?? '/', `http://${request.headers.host ?? 'gateway'}`), {
         method: request.method ?? 'POST',
         headers,
         body: Buffer.concat(chunks),
       }),
-      { record },
+      request,
+      record,
     );
     response.writeHead(answer.status, Object.fromEntries(answer.headers));
     response.end(Buffer.from(await answer.arrayBuffer()));
@@ -208,6 +217,6 @@ export function createHandler(options: HandlerOptions) {
       return;
     }
     // Node's parser never reads a body past its Content-Length.
-    await surface.handle(request, response, { record });
+    await serve(surface, request, response, record);
   };
 }

@@ -23,6 +23,7 @@ import {
   ATTR_URL_SCHEME,
 } from '@opentelemetry/semantic-conventions';
 import type { Plugin } from 'graphql-yoga';
+import { recordOf, type ServerContext } from '../graphql/context';
 import type { AttemptObserver, AttemptWatch, RequestTrace } from '../swr/attempts';
 import type { Tracing } from './tracing-types';
 
@@ -57,13 +58,10 @@ function errorCode(code: unknown): string {
   return typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(code) ? code : 'OTHER';
 }
 
-/** What yoga's GraphQL context holds of the HTTP layer's request record: its trace. */
-interface Traced {
-  record?: { trace: RequestTrace };
-}
-
+/** The trace of the HTTP layer's request record, from one of yoga's contexts. */
 function traceOf(context: unknown): RequestTrace | undefined {
-  return (context as Traced | undefined)?.record?.trace;
+  // envelop types contexts loosely; each of yoga's holds Node's request.
+  return recordOf(context as ServerContext | undefined)?.trace;
 }
 
 /** What a document id looks like: a hash, perhaps with its algorithm (`sha256:…`). */
