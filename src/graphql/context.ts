@@ -125,6 +125,37 @@ export function tokenFrom(headers: Headers): string | null {
   return token !== undefined && TOKEN.test(token) ? token : null;
 }
 
+/** The request's loaders, each made when first asked for: most queries use one or two. */
+class RequestLoaders implements Loaders {
+  private tagWindowsLoader: Loaders['tagWindows'] | undefined;
+  private repositoryWindowsLoader: Loaders['repositoryWindows'] | undefined;
+  private tagByNameLoader: Loaders['tagByName'] | undefined;
+  private repositoryDetailsLoader: Loaders['repositoryDetails'] | undefined;
+  private namespacesLoaders: Loaders['namespaces'] | undefined;
+
+  constructor(private readonly session: UpstreamSession) {}
+
+  get tagWindows(): Loaders['tagWindows'] {
+    return (this.tagWindowsLoader ??= createWindowLoader(this.session, TAG_LISTS));
+  }
+
+  get repositoryWindows(): Loaders['repositoryWindows'] {
+    return (this.repositoryWindowsLoader ??= createWindowLoader(this.session, REPOSITORY_LISTS));
+  }
+
+  get tagByName(): Loaders['tagByName'] {
+    return (this.tagByNameLoader ??= createTagByNameLoader(this.session));
+  }
+
+  get repositoryDetails(): Loaders['repositoryDetails'] {
+    return (this.repositoryDetailsLoader ??= createRepositoryDetailsLoader(this.session));
+  }
+
+  get namespaces(): Loaders['namespaces'] {
+    return (this.namespacesLoaders ??= createNamespaceLoaders(this.session));
+  }
+}
+
 export function createContext(
   client: SwrClient,
   headers: Headers,
@@ -151,16 +182,5 @@ export function createContext(
       },
     },
   };
-  return {
-    token,
-    loaders: {
-      tagWindows: createWindowLoader(session, TAG_LISTS),
-      repositoryWindows: createWindowLoader(session, REPOSITORY_LISTS),
-      tagByName: createTagByNameLoader(session),
-      repositoryDetails: createRepositoryDetailsLoader(session),
-      namespaces: createNamespaceLoaders(session),
-    },
-    session,
-    request: record,
-  };
+  return { token, loaders: new RequestLoaders(session), session, request: record };
 }

@@ -91,17 +91,27 @@ function consistentTotal<T>(plan: UpstreamPage[], pages: SwrPage<T>[]): number {
   return total;
 }
 
-export function createWindowLoader<L, T>(
+export function createWindowLoader<L extends object, T>(
   session: UpstreamSession,
   source: ListSource<L, T>,
 ): WindowLoader<L, T> {
+  // A list's id, once per list object: every load, batch and page read of it asks.
+  const ids = new WeakMap<L, string>();
+  const idOf = (list: L): string => {
+    let id = ids.get(list);
+    if (id === undefined) {
+      id = source.id(list);
+      ids.set(list, id);
+    }
+    return id;
+  };
   const cacheKey = (key: WindowKey<L>): string =>
-    `${source.id(key.list)}|${key.range.start}|${key.range.end}|${key.preferSingleRequest ? 1 : 0}`;
+    `${idOf(key.list)}|${key.range.start}|${key.range.end}|${key.preferSingleRequest ? 1 : 0}`;
 
   async function batch(keys: readonly WindowKey<L>[]): Promise<(ListWindow<T> | Error)[]> {
     const byList = new Map<string, Member<L>[]>();
     keys.forEach((key, index) => {
-      const id = source.id(key.list);
+      const id = idOf(key.list);
       const group = byList.get(id);
       if (group) group.push({ index, key });
       else byList.set(id, [{ index, key }]);
@@ -110,7 +120,7 @@ export function createWindowLoader<L, T>(
     const results = new Array<ListWindow<T> | Error>(keys.length);
     const pageReads = new Map<string, Promise<SwrPage<T>>>();
     const readPage = (list: L, page: UpstreamPage): Promise<SwrPage<T>> => {
-      const id = `${source.id(list)}|${page.offset}|${page.limit}`;
+      const id = `${idOf(list)}|${page.offset}|${page.limit}`;
       let read = pageReads.get(id);
       if (!read) {
         read = session.limit(() => source.readPage(session, list, page));
@@ -129,12 +139,18 @@ export function createWindowLoader<L, T>(
         work.push(
           Promise.all(plan.map((page) => readPage(cluster.list, page))).then(
             (pages) => {
-              const items = pages.flatMap((page) => page.items);
+              const [only] = pages;
+              const items =
+                pages.length === 1 && only ? only.items : pages.flatMap((page) => page.items);
               const total = consistentTotal(plan, pages);
               for (const { index, key } of cluster.members) {
-                const { range } = key;
+                const { start, end } = key.range;
+                // Windows share the rows they hold whole; no reader changes them.
                 results[index] = {
-                  items: items.slice(range.start - planStart, range.end - planStart),
+                  items:
+                    start === planStart && end - planStart >= items.length
+                      ? items
+                      : items.slice(start - planStart, end - planStart),
                   total,
                 };
               }
