@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MAX_INT } from '../swr/records';
+import { MAX_INT } from './bounds';
 
 /**
  * Opaque cursors. The Relay spec only asks that a cursor be an opaque string that the server
@@ -56,7 +56,9 @@ export interface DecodedCursor {
   key: string | null;
 }
 
-const DECODED = /^c1:([A-Za-z0-9_-]{10}):(0|[1-9][0-9]{0,9})(?::([\x21-\x7e]{1,300}))?$/;
+const DECODED = new RegExp(
+  `^${CURSOR_VERSION}:([A-Za-z0-9_-]{10}):(0|[1-9][0-9]{0,9})(?::([\\x21-\\x7e]{1,300}))?$`,
+);
 
 /**
  * Decodes a cursor of the list with this scope, or throws a CursorError: for a string that is

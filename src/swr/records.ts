@@ -1,3 +1,4 @@
+import { MAX_INT } from '../pagination/bounds';
 import { isDateTime } from './time';
 import type { SwrNamespace, SwrRepositoryDetails, SwrRepositorySummary, SwrTag } from './types';
 
@@ -15,7 +16,7 @@ export function isRecord(value: unknown): value is Fields {
 }
 
 /** GraphQL's largest `Int`: no count or list of SWR's that the gateway serves is larger. */
-export const MAX_INT = 2 ** 31 - 1;
+export { MAX_INT };
 
 function hasStrings(record: Fields, fields: readonly string[]): boolean {
   return fields.every((field) => typeof record[field] === 'string');
