@@ -1,264 +1,304 @@
+import { ConfigError } from './config-error';
+import {
+  MIN_SECRET_LENGTH,
+  endpoint,
+  flag,
+  integer,
+  origins,
+  secret,
+  text,
+  whole,
+  type Env,
+  type Parse,
+} from './config-parsers';
 import { DEFAULT_LIMITS, type QueryLimits } from './graphql/limits';
+import { LOG_LEVELS, type LogLevel } from './observability/logger';
 import { DEFAULT_POLICY } from './swr/policy';
 
 /**
  * The gateway's configuration: the environment, read once, validated, and turned into one
- * typed object. Every setting has a name, a default and a reason here; README.md lists them.
+ * typed object. Every setting is defined once, in SETTINGS: its variable, its default, how its
+ * value is read and what it does. loadConfig reads them, and the README's table is checked
+ * against them (test/unit/config-table.test.ts).
  */
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export { ConfigError, integer };
+export type { LogLevel };
 
-const LOG_LEVELS: readonly LogLevel[] = [
-  'fatal',
-  'error',
-  'warn',
-  'info',
-  'debug',
-  'trace',
-  'silent',
-];
+export type { Env, Parse };
 
-export interface Config {
-  /**
-   * SWR's base URL, for example `https://swr-api.eu-de.otc.t-systems.com`. Null runs the
-   * embedded sandbox in the same process and points the gateway at it.
-   */
-  swrEndpoint: string | null;
-  /** The HTTP port of the gateway. */
-  port: number;
-  /** The address to listen on. */
-  host: string;
-  /** How long one upstream request may take to connect, to send its headers, and its body. */
-  swrTimeoutMs: number;
-  /** The most keep-alive connections open to SWR at once. */
-  swrMaxConnections: number;
-  /** The most upstream requests one GraphQL request has in flight at once. */
-  upstreamConcurrencyPerRequest: number;
-  /** How long one GraphQL request may spend on SWR, retries and backoff included. */
-  requestDeadlineMs: number;
-  /** Retries of a failed idempotent upstream request at most. */
-  swrMaxRetries: number;
-  /** Consecutive upstream failures that open the circuit. */
-  circuitFailureThreshold: number;
-  /** How long the open circuit fails requests fast before it lets a trial through. */
-  circuitOpenMs: number;
-  /** The largest request body accepted; larger ones get 413. */
-  maxBodyBytes: number;
-  limits: QueryLimits;
-  /**
-   * How long an idle keep-alive connection stays open. Above the 60 s idle timeout most load
-   * balancers use, so that the balancer, not the gateway, closes an idle connection: otherwise the
-   * gateway may close one just as the balancer sends a request on it, and the caller gets a 502.
-   */
-  keepAliveTimeoutMs: number;
-  /**
-   * How long a client may take to send a whole request. Node's headers timeout is set a second
-   * above the keep-alive timeout, as Node's documentation advises.
-   */
-  requestTimeoutMs: number;
-  /**
-   * The origins browsers may call `/graphql` from; null allows every origin (`*`). Credentials
-   * are never allowed: the token travels in a header, never in a cookie.
-   */
-  corsOrigins: string[] | null;
-  /** A JSON file of trusted documents (id → document text); null runs any document. */
-  persistedDocuments: string | null;
-  /** With trusted documents: whether document text is run too (GraphiQL, development). */
-  allowArbitraryDocuments: boolean;
-  /** Whether `/graphql` answers introspection (`/subgraph` always answers `_service`). */
-  introspection: boolean;
-  /** A port of its own for `/subgraph`; null serves it beside `/graphql` on PORT. */
-  subgraphPort: number | null;
-  /** The secret routers send in `X-Subgraph-Secret`; null leaves `/subgraph` open. */
-  subgraphSecret: string | null;
-  logLevel: LogLevel;
+export interface Setting<T> {
+  /** The environment variable. */
+  readonly name: string;
+  /** The value when the variable is unset or empty. */
+  readonly default: T;
+  /** The default as the documentation shows it, where the value alone would not say it. */
+  readonly shownDefault?: string;
+  readonly parse: Parse<T>;
+  /** What it does, as the README's table says it (Markdown). */
+  readonly description: string;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-/** Named defaults of the settings below that README.md explains. */
-export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 65_000;
-export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 /** Node's headers timeout, this much above the keep-alive timeout. */
 export const HEADERS_TIMEOUT_MARGIN_MS = 1_000;
-/** The shortest SUBGRAPH_SECRET accepted: a short one could be guessed. */
-const MIN_SECRET_LENGTH = 16;
-
-/** A whole number from the environment in [min, max]; `fallback` when unset or empty. */
-export function integer(
-  env: Env,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-  problems: string[],
-): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    problems.push(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
-    return fallback;
+const logLevel: Parse<LogLevel> = (raw, name, problems) => {
+  const level = LOG_LEVELS.find((known) => known === raw);
+  if (level === undefined) {
+    problems.push(`${name} must be one of ${LOG_LEVELS.join(', ')}, not "${raw}"`);
   }
-  return value;
+  return level ?? 'info';
+};
+
+/** A setting, typed by its default and its parser together. */
+function setting<T>(definition: Setting<T>): Setting<T> {
+  return definition;
 }
 
-function flag(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === 'true' || raw === 'false') return raw === 'true';
-  problems.push(`${name} must be true or false, not "${raw}"`);
-  return fallback;
+/** Every setting of the gateway, in the order the README's table lists them. */
+export const SETTINGS = {
+  swrEndpoint: setting({
+    name: 'SWR_ENDPOINT',
+    default: null,
+    shownDefault: 'unset: embedded sandbox',
+    parse: endpoint,
+    description:
+      "SWR's API base URL, for example `https://swr-api.eu-de.otc.t-systems.com`; unset runs the embedded sandbox in the same process.",
+  }),
+  port: setting({
+    name: 'PORT',
+    default: 4000,
+    parse: whole(0, 65535),
+    description:
+      'HTTP port of `/graphql` (and of `/subgraph` without `SUBGRAPH_PORT`); `0` picks a free one.',
+  }),
+  host: setting<string>({
+    name: 'HOST',
+    default: '0.0.0.0',
+    parse: (raw) => raw,
+    description: 'Address to listen on.',
+  }),
+  swrTimeoutMs: setting({
+    name: 'SWR_TIMEOUT_MS',
+    default: 10_000,
+    parse: whole(1, 600_000),
+    description: 'Limit for connecting to SWR, for its response headers, and between body chunks.',
+  }),
+  swrMaxConnections: setting({
+    name: 'SWR_MAX_CONNECTIONS',
+    default: 64,
+    parse: whole(1, 10_000),
+    description: 'Keep-alive connections to SWR at most.',
+  }),
+  swrMaxRetries: setting({
+    name: 'SWR_MAX_RETRIES',
+    default: DEFAULT_POLICY.maxRetries,
+    parse: whole(0, 5),
+    description: 'Retries of a failed GET at most.',
+  }),
+  circuitFailureThreshold: setting({
+    name: 'SWR_CIRCUIT_THRESHOLD',
+    default: DEFAULT_POLICY.failureThreshold,
+    parse: whole(1, 1000),
+    description: 'Consecutive upstream faults that open the circuit.',
+  }),
+  circuitOpenMs: setting({
+    name: 'SWR_CIRCUIT_OPEN_MS',
+    default: DEFAULT_POLICY.openMs,
+    parse: whole(100, 600_000),
+    description:
+      'How long the open circuit fails requests fast before it lets a trial request through.',
+  }),
+  upstreamConcurrencyPerRequest: setting({
+    name: 'UPSTREAM_CONCURRENCY',
+    default: 16,
+    parse: whole(1, 100),
+    description: 'Upstream requests one GraphQL request may have in flight.',
+  }),
+  requestDeadlineMs: setting({
+    name: 'REQUEST_DEADLINE_MS',
+    default: 30_000,
+    parse: whole(100, 600_000),
+    description: 'How long one GraphQL request may spend on SWR, retries and backoff included.',
+  }),
+  maxBodyBytes: setting({
+    name: 'MAX_BODY_BYTES',
+    default: 1_000_000,
+    parse: whole(1_000, 100_000_000),
+    description:
+      'Largest request body: 413 beyond it, by `Content-Length` or, for a chunked body, while reading.',
+  }),
+  maxDepth: setting({
+    name: 'MAX_DEPTH',
+    default: DEFAULT_LIMITS.maxDepth,
+    parse: whole(1, 100),
+    description: 'Deepest selection accepted.',
+  }),
+  maxAliases: setting({
+    name: 'MAX_ALIASES',
+    default: DEFAULT_LIMITS.maxAliases,
+    parse: whole(1, 1000),
+    description: 'Aliases per query at most.',
+  }),
+  maxTokens: setting({
+    name: 'MAX_TOKENS',
+    default: DEFAULT_LIMITS.maxTokens,
+    parse: whole(10, 100_000),
+    description: 'Tokens per query document at most.',
+  }),
+  maxDirectives: setting({
+    name: 'MAX_DIRECTIVES',
+    default: DEFAULT_LIMITS.maxDirectives,
+    parse: whole(1, 1000),
+    description: 'Directives per query at most.',
+  }),
+  maxUpstreamRequests: setting({
+    name: 'MAX_UPSTREAM_REQUESTS',
+    default: DEFAULT_LIMITS.maxUpstreamRequests,
+    parse: whole(1, 10_000),
+    description: 'SWR requests one query may need, counted before execution.',
+  }),
+  maxNodes: setting({
+    name: 'MAX_NODES',
+    default: DEFAULT_LIMITS.maxNodes,
+    parse: whole(1, 1_000_000),
+    description: 'Tags and repositories one query may return, counted the same way.',
+  }),
+  maxUpstreamAttempts: setting({
+    name: 'MAX_UPSTREAM_ATTEMPTS',
+    default: DEFAULT_LIMITS.maxUpstreamAttempts,
+    parse: whole(1, 100_000),
+    description:
+      'SWR requests one query may make while it runs, retries included; further ones fail with `QUERY_TOO_EXPENSIVE`.',
+  }),
+  persistedDocuments: setting({
+    name: 'PERSISTED_DOCUMENTS',
+    default: null,
+    shownDefault: 'unset: any document',
+    parse: text,
+    description:
+      'A JSON manifest of trusted documents (id → text); `/graphql` then runs only those.',
+  }),
+  allowArbitraryDocuments: setting({
+    name: 'ALLOW_ARBITRARY_DOCUMENTS',
+    default: false,
+    parse: flag,
+    description: 'With a manifest, `true` runs document text too (GraphiQL, development).',
+  }),
+  corsOrigins: setting({
+    name: 'CORS_ORIGINS',
+    default: null,
+    shownDefault: 'unset: `*`',
+    parse: origins,
+    description:
+      'Comma-separated origins browsers may call `/graphql` from, for example `https://app.example.com`; credentials are never allowed.',
+  }),
+  introspection: setting({
+    name: 'INTROSPECTION',
+    default: true,
+    parse: flag,
+    description:
+      '`false` refuses introspection on `/graphql` with `INTROSPECTION_DISABLED`; `/subgraph` still serves `_service`.',
+  }),
+  subgraphPort: setting<number | null>({
+    name: 'SUBGRAPH_PORT',
+    default: null,
+    shownDefault: 'unset: on `PORT`',
+    parse: whole(0, 65535),
+    description:
+      'A port of its own for `/subgraph` (`0` picks a free one); `PORT` then no longer serves it.',
+  }),
+  subgraphSecret: setting({
+    name: 'SUBGRAPH_SECRET',
+    default: null,
+    shownDefault: 'unset: open',
+    parse: secret,
+    description: `At least ${MIN_SECRET_LENGTH} characters; \`/subgraph\` then refuses requests without it in \`X-Subgraph-Secret\`.`,
+  }),
+  keepAliveTimeoutMs: setting({
+    name: 'KEEP_ALIVE_TIMEOUT_MS',
+    default: 65_000,
+    parse: whole(1_000, 3_600_000),
+    description:
+      "How long an idle keep-alive connection stays open: above a load balancer's idle timeout, so that the balancer closes it first.",
+  }),
+  requestTimeoutMs: setting({
+    name: 'REQUEST_TIMEOUT_MS',
+    default: 120_000,
+    parse: whole(1_000, 3_600_000),
+    description: `How long a client may take to send a whole request; at least \`KEEP_ALIVE_TIMEOUT_MS\` + ${HEADERS_TIMEOUT_MARGIN_MS}.`,
+  }),
+  logLevel: setting<LogLevel>({
+    name: 'LOG_LEVEL',
+    default: 'info',
+    parse: logLevel,
+    description: `${LOG_LEVELS.map((level) => `\`${level}\``).join(', ')}; logs are JSON lines (pino).`,
+  }),
+  nodeEnv: setting({
+    name: 'NODE_ENV',
+    default: null,
+    shownDefault: 'unset',
+    parse: text,
+    description:
+      '`production` hides details of unexpected errors and "Did you mean …?" suggestions.',
+  }),
+};
+
+type Settings = typeof SETTINGS;
+/** The value each setting was read as. */
+export type SettingValues = {
+  [K in keyof Settings]: Settings[K] extends Setting<infer T> ? T : never;
+};
+
+/** Reads every setting; each problem goes to `problems`, and its setting keeps its default. */
+function readSettings(env: Env, problems: string[]): SettingValues {
+  const read = <T>({ name, default: fallback, parse }: Setting<T>): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const count = problems.length;
+    const value = parse(raw, name, problems);
+    return problems.length > count ? fallback : value;
+  };
+  return Object.fromEntries(
+    Object.entries(SETTINGS).map(([key, definition]) => [key, read<unknown>(definition)]),
+  ) as SettingValues;
 }
 
-/** CORS_ORIGINS: comma-separated origins such as `https://app.example.com`; unset or `*` for all. */
-function origins(env: Env, problems: string[]): string[] | null {
-  const raw = env.CORS_ORIGINS?.trim();
-  if (raw === undefined || raw === '' || raw === '*') return null;
-  const list = raw
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '');
-  for (const entry of list) {
-    let origin: string | null = null;
-    try {
-      origin = new URL(entry).origin;
-    } catch {
-      // reported below
-    }
-    if (origin !== entry) {
-      problems.push(
-        `CORS_ORIGINS must list origins like https://app.example.com (scheme, host, port; no path), not "${entry}"`,
-      );
-    }
-  }
-  return list;
-}
-
-function secret(env: Env, problems: string[]): string | null {
-  const raw = env.SUBGRAPH_SECRET;
-  if (raw === undefined || raw === '') return null;
-  // It travels as a header value: printable ASCII without spaces.
-  if (raw.length < MIN_SECRET_LENGTH || !/^[\x21-\x7e]+$/.test(raw)) {
-    problems.push(
-      `SUBGRAPH_SECRET must be at least ${MIN_SECRET_LENGTH} printable ASCII characters without spaces`,
-    );
-    return null;
-  }
-  return raw;
-}
-
-function endpoint(env: Env, problems: string[]): string | null {
-  const raw = env.SWR_ENDPOINT;
-  if (raw === undefined || raw === '') return null;
-  try {
-    const url = new URL(raw);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('protocol');
-    if (url.search || url.hash || url.username || url.password) throw new Error('extras');
-    return url.href.replace(/\/+$/, '');
-  } catch {
-    problems.push(`SWR_ENDPOINT must be an http(s) URL without query or credentials, not "${raw}"`);
-    return null;
-  }
+/**
+ * The settings as the layers take them: the query limits gathered, with field suggestions
+ * hidden in production, where they reveal the schema.
+ */
+export interface Config extends Omit<
+  SettingValues,
+  keyof Omit<QueryLimits, 'blockFieldSuggestions'> | 'nodeEnv'
+> {
+  limits: QueryLimits;
 }
 
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
-  const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) {
-    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${logLevel}"`);
-  }
+  const values = readSettings(env, problems);
+  const { maxDepth, maxAliases, maxTokens, maxDirectives, nodeEnv, ...rest } = values;
+  const { maxUpstreamRequests, maxUpstreamAttempts, maxNodes, ...settings } = rest;
   const config: Config = {
-    swrEndpoint: endpoint(env, problems),
-    port: integer(env, 'PORT', 4000, 0, 65535, problems),
-    host: env.HOST ?? '0.0.0.0',
-    swrTimeoutMs: integer(env, 'SWR_TIMEOUT_MS', 10_000, 1, 600_000, problems),
-    swrMaxConnections: integer(env, 'SWR_MAX_CONNECTIONS', 64, 1, 10_000, problems),
-    upstreamConcurrencyPerRequest: integer(env, 'UPSTREAM_CONCURRENCY', 16, 1, 100, problems),
-    requestDeadlineMs: integer(env, 'REQUEST_DEADLINE_MS', 30_000, 100, 600_000, problems),
-    swrMaxRetries: integer(env, 'SWR_MAX_RETRIES', DEFAULT_POLICY.maxRetries, 0, 5, problems),
-    circuitFailureThreshold: integer(
-      env,
-      'SWR_CIRCUIT_THRESHOLD',
-      DEFAULT_POLICY.failureThreshold,
-      1,
-      1000,
-      problems,
-    ),
-    circuitOpenMs: integer(
-      env,
-      'SWR_CIRCUIT_OPEN_MS',
-      DEFAULT_POLICY.openMs,
-      100,
-      600_000,
-      problems,
-    ),
-    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_000_000, 1_000, 100_000_000, problems),
+    ...settings,
     limits: {
-      maxDepth: integer(env, 'MAX_DEPTH', DEFAULT_LIMITS.maxDepth, 1, 100, problems),
-      maxAliases: integer(env, 'MAX_ALIASES', DEFAULT_LIMITS.maxAliases, 1, 1000, problems),
-      maxTokens: integer(env, 'MAX_TOKENS', DEFAULT_LIMITS.maxTokens, 10, 100_000, problems),
-      maxDirectives: integer(
-        env,
-        'MAX_DIRECTIVES',
-        DEFAULT_LIMITS.maxDirectives,
-        1,
-        1000,
-        problems,
-      ),
-      maxUpstreamRequests: integer(
-        env,
-        'MAX_UPSTREAM_REQUESTS',
-        DEFAULT_LIMITS.maxUpstreamRequests,
-        1,
-        10_000,
-        problems,
-      ),
-      maxUpstreamAttempts: integer(
-        env,
-        'MAX_UPSTREAM_ATTEMPTS',
-        DEFAULT_LIMITS.maxUpstreamAttempts,
-        1,
-        100_000,
-        problems,
-      ),
-      maxNodes: integer(env, 'MAX_NODES', DEFAULT_LIMITS.maxNodes, 1, 1_000_000, problems),
-      blockFieldSuggestions: env.NODE_ENV === 'production',
+      maxDepth,
+      maxAliases,
+      maxTokens,
+      maxDirectives,
+      maxUpstreamRequests,
+      maxUpstreamAttempts,
+      maxNodes,
+      blockFieldSuggestions: nodeEnv === 'production',
     },
-    keepAliveTimeoutMs: integer(
-      env,
-      'KEEP_ALIVE_TIMEOUT_MS',
-      DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
-      1_000,
-      3_600_000,
-      problems,
-    ),
-    requestTimeoutMs: integer(
-      env,
-      'REQUEST_TIMEOUT_MS',
-      DEFAULT_REQUEST_TIMEOUT_MS,
-      1_000,
-      3_600_000,
-      problems,
-    ),
-    corsOrigins: origins(env, problems),
-    persistedDocuments: env.PERSISTED_DOCUMENTS || null,
-    allowArbitraryDocuments: flag(env, 'ALLOW_ARBITRARY_DOCUMENTS', false, problems),
-    introspection: flag(env, 'INTROSPECTION', true, problems),
-    subgraphPort:
-      env.SUBGRAPH_PORT === undefined || env.SUBGRAPH_PORT === ''
-        ? null
-        : integer(env, 'SUBGRAPH_PORT', 0, 0, 65535, problems),
-    subgraphSecret: secret(env, problems),
-    logLevel,
   };
+  checkTogether(config, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** The rules that span two settings. */
+function checkTogether(config: Config, problems: string[]): void {
   // Node refuses a headers timeout longer than the request timeout.
   const headersTimeoutMs = config.keepAliveTimeoutMs + HEADERS_TIMEOUT_MARGIN_MS;
   if (config.requestTimeoutMs < headersTimeoutMs) {
@@ -273,6 +313,4 @@ export function loadConfig(env: Env = process.env): Config {
   ) {
     problems.push(`SUBGRAPH_PORT must differ from PORT (${config.port})`);
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
 }

@@ -1,5 +1,4 @@
 import pino, { type Logger } from 'pino';
-import type { LogLevel } from '../config';
 
 /**
  * Structured JSON logs. The caller's token is a secret: every place a token could appear in a
@@ -15,6 +14,10 @@ export const REDACTED_PATHS = [
   'req.headers["x-auth-token"]',
   'req.headers.authorization',
 ];
+
+/** pino's levels; `silent` logs nothing. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export function createLogger(level: LogLevel): Logger {
   return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });

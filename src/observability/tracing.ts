@@ -1,4 +1,4 @@
-import { ConfigError } from '../config';
+import { ConfigError } from '../config-error';
 import type { Tracing, TracingProtocol, TracingSettings } from './tracing-types';
 
 export { DEFAULT_SERVICE_NAME, type Tracing, type TracingSettings } from './tracing-types';
