@@ -125,7 +125,7 @@ export function serverSpan(tracer: Tracer): Tracing['serverSpan'] {
  * requests, and a span for a cache hit would cost more than it tells (these spans are made when
  * the phase ends, as the other plugins' hooks, graphql-armor's parser among them, decide what
  * runs). There is no `graphql.execute` span: below the server span it told little (execution is
- * nearly all of a request's time), and it cost a fifth of what tracing costs (README, "Tracing").
+ * nearly all of a request's time), and it cost a fifth of what tracing costs (docs/decisions/tracing-execute-span.md).
  *
  * Spans are handed down explicitly, through the request's `RequestTrace` (`trace.parent`), not
  * through an async context manager: AsyncLocalStorage on Node.js 20 hooks every promise of the

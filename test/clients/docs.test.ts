@@ -1,5 +1,5 @@
 /**
- * The configuration the README tells a front-end team to copy is the configuration the client
+ * The configuration docs/clients.md tells a front-end team to copy is the configuration the client
  * tests run: relay.config.json, the Relay pagination fragment, Apollo's type policies and
  * codegen.ts, compared with the fixtures' own files.
  */
@@ -9,14 +9,14 @@ import { parse, print } from 'graphql';
 import { ROOT } from '../support/process';
 import { CODEGEN_APP, RELAY_APP } from './generate';
 
-const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const page = readFileSync(join(ROOT, 'docs', 'clients.md'), 'utf8');
 
-/** The fenced code blocks of one README section, by language. */
+/** The fenced code blocks of one section of the page, by language. */
 function blocks(section: string, language: string): string[] {
-  const start = readme.indexOf(`\n## ${section}\n`);
-  if (start < 0) throw new Error(`no README section "${section}"`);
-  const end = readme.indexOf('\n## ', start + 1);
-  const text = readme.slice(start, end < 0 ? undefined : end);
+  const start = page.indexOf(`\n## ${section}\n`);
+  if (start < 0) throw new Error(`no docs/clients.md section "${section}"`);
+  const end = page.indexOf('\n## ', start + 1);
+  const text = page.slice(start, end < 0 ? undefined : end);
   return [...text.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map(
     (match) => match[1] ?? '',
   );
