@@ -7,12 +7,11 @@ import { isDeepStrictEqual } from 'node:util';
 import { join, resolve } from 'node:path';
 import { HOST, freePort, startService, waitReady, type Service } from './processes';
 import type { Target } from './load';
+import { DEMO_TOKEN as TOKEN } from '../../src/sandbox/server';
 
 /** The repository root (this file runs from bench/dist/bench/lib/). */
 export const ROOT = resolve(__dirname, '..', '..', '..', '..');
 const BENCH_JS = join(ROOT, 'bench', 'dist', 'bench');
-
-export const TOKEN = 'sandbox-demo-token';
 
 /** No single request of the set-up may take longer (the load has its own timeout). */
 const FETCH_TIMEOUT_MS = 5_000;
