@@ -28,7 +28,7 @@ import {
   startOtlpSink,
   startTracedGateway,
   startUpstream,
-  type Gateway,
+  type GraphQLServer,
   type Sink,
   type Upstream,
 } from './lib/setup';
@@ -48,7 +48,7 @@ const LEGS = {
 /** The sink leg (l)'s gateway exports to. */
 let sink: Sink | undefined;
 
-async function startTraced(upstream: Upstream, nodeFlags: string[]): Promise<Gateway> {
+async function startTraced(upstream: Upstream, nodeFlags: string[]): Promise<GraphQLServer> {
   sink = await startOtlpSink();
   return startTracedGateway(upstream, sink, nodeFlags);
 }

@@ -23,7 +23,7 @@ import {
   readCounts,
   startGateway,
   startUpstream,
-  type Gateway,
+  type GraphQLServer,
   type ServedRequest,
   type Upstream,
 } from './lib/setup';
@@ -164,7 +164,7 @@ function printTimeline(
   }
 }
 
-async function answer(gateway: Gateway, query: TripQuery): Promise<string> {
+async function answer(gateway: GraphQLServer, query: TripQuery): Promise<string> {
   const url = query.subgraph ? gateway.url.replace(/\/graphql$/, '/subgraph') : gateway.url;
   const response = await postQuery(url, query.query, query.variables);
   const body = await response.text();
@@ -176,7 +176,7 @@ async function answer(gateway: Gateway, query: TripQuery): Promise<string> {
 }
 
 async function measure(
-  gateway: Gateway,
+  gateway: GraphQLServer,
   upstream: Upstream,
   query: TripQuery,
   options: TripOptions,

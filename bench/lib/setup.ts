@@ -92,7 +92,8 @@ export async function startUpstream(delayMs = 0): Promise<Upstream> {
   return upstream;
 }
 
-export interface Gateway {
+/** A GraphQL server the bench started (a gateway, the floor, Apollo, the bare proxy). */
+export interface GraphQLServer {
   service: Service;
   /** The GraphQL endpoint. */
   url: string;
@@ -104,7 +105,7 @@ async function startGraphQLService(
   upstream: Upstream,
   path: string,
   env: Record<string, string> = {},
-): Promise<Gateway> {
+): Promise<GraphQLServer> {
   const port = await freePort();
   const service = startService(
     name,
@@ -136,7 +137,7 @@ export function startGateway(
   upstream: Upstream,
   nodeFlags: string[] = [],
   options: { name?: string; main?: string; env?: Record<string, string> } = {},
-): Promise<Gateway> {
+): Promise<GraphQLServer> {
   return startGraphQLService(
     options.name ?? 'gateway',
     [...nodeFlags, options.main ?? process.env.BENCH_GATEWAY_MAIN ?? join(ROOT, 'dist', 'main.js')],
@@ -184,7 +185,7 @@ export function startTracedGateway(
   upstream: Upstream,
   sink: Sink,
   nodeFlags: string[] = [],
-): Promise<Gateway> {
+): Promise<GraphQLServer> {
   return startGateway(upstream, nodeFlags, {
     name: 'gateway-traced',
     env: {
@@ -197,7 +198,7 @@ export function startTracedGateway(
   });
 }
 
-export function startBareProxy(upstream: Upstream): Promise<Gateway> {
+export function startBareProxy(upstream: Upstream): Promise<GraphQLServer> {
   return startGraphQLService(
     'bare-proxy',
     [join(BENCH_JS, 'bare-proxy', 'server.js')],
@@ -206,7 +207,7 @@ export function startBareProxy(upstream: Upstream): Promise<Gateway> {
   );
 }
 
-export function startFloor(upstream: Upstream, nodeFlags: string[] = []): Promise<Gateway> {
+export function startFloor(upstream: Upstream, nodeFlags: string[] = []): Promise<GraphQLServer> {
   return startGraphQLService(
     'floor',
     [...nodeFlags, join(BENCH_JS, 'floor', 'server.js')],
@@ -215,7 +216,7 @@ export function startFloor(upstream: Upstream, nodeFlags: string[] = []): Promis
   );
 }
 
-export function startApolloGateway(upstream: Upstream): Promise<Gateway> {
+export function startApolloGateway(upstream: Upstream): Promise<GraphQLServer> {
   return startGraphQLService(
     'apollo-gateway',
     [join(BENCH_JS, 'apollo-gateway', 'server.js')],
