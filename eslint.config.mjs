@@ -46,12 +46,6 @@ export const LINT_EXCEPTIONS = [
       'takes the Config type and the Metrics and Tracing types from the layers above and beside it, instead of the few options and observer interfaces it needs',
   },
   {
-    files: ['src/observability/tracing-spans.ts', 'src/observability/tracing-types.ts'],
-    mayImport: ['src/graphql'],
-    reason:
-      'the request record (RequestRecord, recordOf) lives in graphql/context.ts; it moves to http/',
-  },
-  {
     files: [
       'src/graphql/cost.ts',
       'src/graphql/graphiql.ts',

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import {
   ROOT_CONTEXT,
   SpanKind,
@@ -23,8 +24,7 @@ import {
   ATTR_URL_SCHEME,
 } from '@opentelemetry/semantic-conventions';
 import type { Plugin } from 'graphql-yoga';
-import { recordOf, type ServerContext } from '../graphql/context';
-import type { AttemptObserver, AttemptWatch, RequestTrace } from '../swr/attempts';
+import type { AttemptObserver, AttemptWatch } from '../swr/attempts';
 import type { Tracing } from './tracing-types';
 
 /**
@@ -58,17 +58,26 @@ function errorCode(code: unknown): string {
   return typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(code) ? code : 'OTHER';
 }
 
-/** The trace of the HTTP layer's request record, from one of yoga's contexts. */
-function traceOf(context: unknown): RequestTrace | undefined {
+/** A traced request's server span, and the context the spans made for it go under. */
+interface Served {
+  span: Span;
+  parent: Context;
+}
+
+/**
+ * The server span of each traced request, by Node's request, which each of yoga's contexts holds
+ * (`req`): the HTTP layer starts the span with it, and yoga's plugin finds the span by it.
+ */
+const served = new WeakMap<IncomingMessage, Served>();
+
+function servedOf(context: unknown): Served | undefined {
   // envelop types contexts loosely; each of yoga's holds Node's request.
-  return recordOf(context as ServerContext | undefined)?.trace;
+  const request = (context as { req?: IncomingMessage } | undefined)?.req;
+  return request === undefined ? undefined : served.get(request);
 }
 
 /** What a document id looks like: a hash, perhaps with its algorithm (`sha256:…`). */
 const DOCUMENT_ID = /^[\w:.-]{1,128}$/;
-
-/** The server span of each traced request, found by the request's trace. */
-const servers = new WeakMap<RequestTrace, Span>();
 
 /**
  * The server span of one request to a GraphQL endpoint, started by the HTTP layer as the
@@ -92,9 +101,10 @@ export function serverSpan(tracer: Tracer): Tracing['serverSpan'] {
     );
     const { trace } = record;
     const { traceId, spanId } = span.spanContext();
+    const parent = otelTrace.setSpan(caller, span);
     trace.ids = { trace_id: traceId, span_id: spanId };
-    trace.parent = otelTrace.setSpan(caller, span);
-    servers.set(trace, span);
+    trace.parent = parent;
+    served.set(request, { span, parent });
     return (status) => {
       // A trusted document's id; an unknown one only when it looks like an id (it is the caller's).
       const document = record.document;
@@ -135,7 +145,7 @@ export function tracingPlugin(tracer: Tracer): Plugin {
   const seen = new WeakSet<object>();
   /** A span for a phase that has just ended, under the request's server span. */
   const phase = (context: unknown, name: string, started: number, error?: Error) => {
-    const parent = traceOf(context)?.parent as Context | undefined;
+    const parent = servedOf(context)?.parent;
     if (parent === undefined) return;
     const span = tracer.startSpan(name, { startTime: started }, parent);
     if (error) failed(span, error);
@@ -164,8 +174,7 @@ export function tracingPlugin(tracer: Tracer): Plugin {
       };
     },
     onExecutionResult({ result, context }) {
-      const trace = traceOf(context);
-      const span = trace && servers.get(trace);
+      const span = servedOf(context)?.span;
       if (!span || !result || !('errors' in result) || !result.errors?.length) return;
       const codes = new Set(result.errors.map((error) => errorCode(error.extensions.code)));
       span.setAttribute(ATTR_GRAPHQL_ERROR_CODES, [...codes].sort());

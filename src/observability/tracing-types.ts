@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { Plugin } from 'graphql-yoga';
-import type { RequestRecord } from '../graphql/context';
+import type { RequestTrace } from '../swr/attempts';
 import type { AttemptObserver } from '../swr/client';
 
 /** What tracing gives the rest of the gateway (see `./tracing`), apart from the SDK that makes it. */
@@ -10,6 +10,17 @@ export type TracingProtocol = 'http/protobuf' | 'http/json';
 
 export interface TracingSettings {
   protocol: TracingProtocol;
+}
+
+/**
+ * What tracing reads of the HTTP layer's record of a request when its server span ends, and
+ * where it puts the span's ids and the parent of the request's upstream attempts.
+ */
+export interface TracedRequest {
+  trace: RequestTrace;
+  operationName: string | null;
+  operationType: string | null;
+  document: { id: string; known: boolean } | null;
 }
 
 export interface Tracing {
@@ -21,7 +32,7 @@ export interface Tracing {
   serverSpan: (
     request: IncomingMessage,
     path: string,
-    record: RequestRecord,
+    record: TracedRequest,
   ) => (status: number) => void;
   /** For yoga: the operation and its errors on the server span, and the GraphQL phases' spans. */
   plugin: Plugin;
