@@ -1,4 +1,5 @@
 import { DEFAULT_LIMITS, type QueryLimits } from './graphql/limits';
+import { DEFAULT_MAX_BODY_BYTES } from './swr/client';
 import { DEFAULT_POLICY } from './swr/policy';
 
 /**
@@ -32,6 +33,8 @@ export interface Config {
   swrTimeoutMs: number;
   /** The most keep-alive connections open to SWR at once. */
   swrMaxConnections: number;
+  /** The largest body read from SWR; a larger one is an upstream error, read no further. */
+  swrMaxBodyBytes: number;
   /** The most upstream requests one GraphQL request has in flight at once. */
   upstreamConcurrencyPerRequest: number;
   /** How long one GraphQL request may spend on SWR, retries and backoff included. */
@@ -181,6 +184,14 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST ?? '0.0.0.0',
     swrTimeoutMs: integer(env, 'SWR_TIMEOUT_MS', 10_000, 1, 600_000, problems),
     swrMaxConnections: integer(env, 'SWR_MAX_CONNECTIONS', 64, 1, 10_000, problems),
+    swrMaxBodyBytes: integer(
+      env,
+      'SWR_MAX_BODY_BYTES',
+      DEFAULT_MAX_BODY_BYTES,
+      1_000,
+      1_000_000_000,
+      problems,
+    ),
     upstreamConcurrencyPerRequest: integer(env, 'UPSTREAM_CONCURRENCY', 16, 1, 100, problems),
     requestDeadlineMs: integer(env, 'REQUEST_DEADLINE_MS', 30_000, 100, 600_000, problems),
     swrMaxRetries: integer(env, 'SWR_MAX_RETRIES', DEFAULT_POLICY.maxRetries, 0, 5, problems),

@@ -44,6 +44,7 @@ export async function startApp(
     endpoint,
     timeoutMs: config.swrTimeoutMs,
     maxConnections: config.swrMaxConnections,
+    maxBodyBytes: config.swrMaxBodyBytes,
     policy: {
       maxRetries: config.swrMaxRetries,
       baseDelayMs: 100,

@@ -63,12 +63,21 @@ function jsonOf(answer: Answer): unknown {
   }
 }
 
-/** Reads a page of a list: a JSON array of `isItem` records, and the `Content-Range` total. */
-export function pageOf<T>(isItem: (value: unknown) => value is T): ReadAnswer<SwrPage<T>> {
+/**
+ * Reads a page of a list: a JSON array of `isItem` records, and the `Content-Range` total. A page
+ * longer than the `limit` asked for is not SWR's paging: an upstream error, never served.
+ */
+export function pageOf<T>(
+  isItem: (value: unknown) => value is T,
+  limit: number,
+): ReadAnswer<SwrPage<T>> {
   return (answer) => {
     const body = jsonOf(answer);
     if (!Array.isArray(body) || !body.every(isItem)) {
       throw new SwrError('malformed', 'SWR answered with a list of an unexpected shape', 200);
+    }
+    if (body.length > limit) {
+      throw new SwrError('malformed', `SWR answered with more than the ${limit} items asked`, 200);
     }
     const total = totalFromContentRange(answer.contentRange);
     if (total === null) {

@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { failureOf, objectOf, pageOf, type Answer, type ReadAnswer } from './answers';
 import { SwrError, parseErrorBody } from './errors';
 import { pathSegment, repositorySegment } from './names';
@@ -35,8 +35,11 @@ import {
  * Policy, in one place:
  * - Connections: one keep-alive pool to the endpoint's origin, at most `maxConnections` open.
  * - Timeouts: `timeoutMs` to connect, `timeoutMs` for the response headers, and `timeoutMs`
- *   between body chunks; a timeout is a `SwrError` of failure `timeout`. No request outlives
- *   the GraphQL request's deadline.
+ *   between body chunks; a timeout is a `SwrError` of failure `timeout`. Every attempt also
+ *   carries the GraphQL request's deadline as an abort signal that covers the whole body read,
+ *   since undici's body timeout is per chunk: a body that trickles never outlives the deadline.
+ * - Bodies: at most `maxBodyBytes` (default `DEFAULT_MAX_BODY_BYTES`), counted as they arrive;
+ *   a larger one is an upstream error, read no further.
  * - Retries and the circuit: `UpstreamPolicy` (./policy.ts). GETs may be retried; a DELETE is
  *   sent exactly once, whatever happens, since a retry could repeat a change.
  * - Authentication: the caller's token, sent as `X-Auth-Token`, never stored here.
@@ -47,10 +50,15 @@ import {
 
 export type { AttemptObserver, RequestTrace, UpstreamAttempt } from './attempts';
 
+/** The largest upstream body read: 1000 tags with large manifest lists fit many times over. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+
 export interface SwrClientOptions {
   endpoint: string;
   timeoutMs: number;
   maxConnections: number;
+  /** The largest upstream body read, in bytes (default `DEFAULT_MAX_BODY_BYTES`). */
+  maxBodyBytes?: number;
   policy?: UpstreamPolicyOptions;
   onAttempt?: (attempt: UpstreamAttempt) => void;
   /** Told of every attempt before it is sent (tracing); its headers go along. */
@@ -71,6 +79,8 @@ export interface UpstreamCall {
   admit?: () => void;
   /** Tracing's state for the request, read as each attempt starts. */
   trace?: RequestTrace;
+  /** Aborted when the caller has gone: an attempt in flight is then abandoned. */
+  signal?: AbortSignal;
 }
 
 export interface RepositoryRef {
@@ -80,6 +90,41 @@ export interface RepositoryRef {
 
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * An attempt's abort signal: the request's deadline, on every attempt, and the caller's own
+ * signal when it has one. undici's timeouts bound each phase and each body chunk, not the whole.
+ */
+function attemptSignal(remainingMs: number, caller: AbortSignal | undefined): AbortSignal {
+  const deadline = AbortSignal.timeout(remainingMs);
+  return caller === undefined ? deadline : AbortSignal.any([deadline, caller]);
+}
+
+/** A body as text, refused (and read no further) once it passes `maxBytes`. */
+async function readBody(response: Dispatcher.ResponseData, maxBytes: number): Promise<string> {
+  const tooLarge = (): SwrError =>
+    new SwrError(
+      'malformed',
+      `SWR answered with a body over ${maxBytes} bytes`,
+      response.statusCode,
+    );
+  const declared = Number(header(response.headers['content-length']) ?? 0);
+  if (declared > maxBytes) {
+    response.body.destroy();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      response.body.destroy();
+      throw tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 /** The statuses that mean success: SWR answers a DELETE with 204 (200 is taken as well). */
@@ -99,13 +144,13 @@ export class SwrClient {
   private readonly pool: Pool;
   private readonly basePath: string;
   readonly policy: UpstreamPolicy;
-  private readonly timeoutMs: number;
+  private readonly maxBodyBytes: number;
   private readonly onAttempt: ((attempt: UpstreamAttempt) => void) | undefined;
   private readonly observeAttempt: AttemptObserver | undefined;
 
   constructor(options: SwrClientOptions) {
     this.policy = new UpstreamPolicy(options.policy);
-    this.timeoutMs = options.timeoutMs;
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.onAttempt = options.onAttempt;
     this.observeAttempt = options.observeAttempt;
     const url = new URL(options.endpoint);
@@ -132,7 +177,7 @@ export class SwrClient {
     const path =
       `${this.repositoryPath(repository)}/tags?offset=${query.offset}&limit=${query.limit}` +
       `&order_column=${query.orderColumn}&order_type=${query.orderType}${filter}`;
-    return this.get('listTags', path, token, call, pageOf(isSwrTag));
+    return this.get('listTags', path, token, call, pageOf(isSwrTag, query.limit));
   }
 
   /** The organizations the token may see: `GET /v2/manage/namespaces` (not paged). */
@@ -164,7 +209,13 @@ export class SwrClient {
     if (query.name !== undefined) params.set('name', query.name);
     if (query.category !== undefined) params.set('category', query.category);
     const path = `${this.basePath}/v2/manage/repos?${params.toString()}`;
-    return this.get('listRepositories', path, token, call, pageOf(isSwrRepositorySummary));
+    return this.get(
+      'listRepositories',
+      path,
+      token,
+      call,
+      pageOf(isSwrRepositorySummary, query.limit),
+    );
   }
 
   /** One repository's details: `GET /v2/manage/namespaces/{namespace}/repos/{repository}`. */
@@ -269,12 +320,10 @@ export class SwrClient {
       method,
       path,
       headers,
-      // undici's timeouts bound each of the three phases (connect, headers, body); an attempt
-      // that could outlast the deadline that way is bounded by the deadline itself.
-      signal: remainingMs < 3 * this.timeoutMs ? AbortSignal.timeout(remainingMs) : undefined,
+      signal: attemptSignal(remainingMs, call.signal),
     });
     const status = response.statusCode;
-    const text = await response.body.text();
+    const text = await readBody(response, this.maxBodyBytes);
     if (!SUCCESS[method].includes(status)) {
       throw new SwrError('status', `SWR answered ${status}`, status, parseErrorBody(text), {
         retryAfterMs: parseRetryAfter(header(response.headers['retry-after']), Date.now()),
