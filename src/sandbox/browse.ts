@@ -62,7 +62,8 @@ export function listRepositories(
   if (isReply(list)) return list;
   const sorted = orderedRepositories(state, account, query.namespace, list.column, list.type);
   if (!sorted) return NAMESPACE_NOT_FOUND;
-  const name = query.name ?? '';
+  // `$` stands for `/` in the name filter, as in a path segment.
+  const name = (query.name ?? '').replaceAll('$', '/');
   const category = query.category ?? '';
   const matching =
     name === '' && category === ''

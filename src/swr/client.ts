@@ -4,11 +4,12 @@ import { SwrError, parseErrorBody } from './errors';
 import { pathSegment, repositorySegment } from './names';
 import { UpstreamPolicy, parseRetryAfter, type UpstreamPolicyOptions } from './policy';
 import {
-  isSwrNamespace,
-  isSwrNamespaceList,
-  isSwrRepositoryDetails,
-  isSwrRepositorySummary,
-  isSwrTag,
+  readNamespace,
+  readNamespaceList,
+  readRepositoryDetails,
+  readRepositorySummary,
+  readTag,
+  totalRangeOf,
 } from './records';
 import type {
   SwrNamespace,
@@ -177,20 +178,19 @@ export class SwrClient {
     const path =
       `${this.repositoryPath(repository)}/tags?offset=${query.offset}&limit=${query.limit}` +
       `&order_column=${query.orderColumn}&order_type=${query.orderType}${filter}`;
-    return this.get('listTags', path, token, call, pageOf(isSwrTag, query.limit));
+    return this.get('listTags', path, token, call, pageOf(readTag, query));
   }
 
   /** The organizations the token may see: `GET /v2/manage/namespaces` (not paged). */
-  async listNamespaces(token: string, call: UpstreamCall): Promise<SwrNamespace[]> {
+  listNamespaces(token: string, call: UpstreamCall): Promise<SwrNamespace[]> {
     const path = `${this.basePath}/v2/manage/namespaces`;
-    const read = objectOf(isSwrNamespaceList);
-    return (await this.get('listNamespaces', path, token, call, read)).namespaces;
+    return this.get('listNamespaces', path, token, call, objectOf(readNamespaceList));
   }
 
   /** One organization: `GET /v2/manage/namespaces/{namespace}`. */
   getNamespace(token: string, namespace: string, call: UpstreamCall): Promise<SwrNamespace> {
     const path = this.namespacePath(namespace);
-    return this.get('getNamespace', path, token, call, objectOf(isSwrNamespace));
+    return this.get('getNamespace', path, token, call, objectOf(readNamespace));
   }
 
   /** One page of an organization's repositories: `GET /v2/manage/repos`. */
@@ -206,7 +206,8 @@ export class SwrClient {
       order_column: query.orderColumn,
       order_type: query.orderType,
     });
-    if (query.name !== undefined) params.set('name', query.name);
+    // The reference: write `$` for `/` in the name filter, as in a repository's path segment.
+    if (query.name !== undefined) params.set('name', query.name.replaceAll('/', '$'));
     if (query.category !== undefined) params.set('category', query.category);
     const path = `${this.basePath}/v2/manage/repos?${params.toString()}`;
     return this.get(
@@ -214,7 +215,7 @@ export class SwrClient {
       path,
       token,
       call,
-      pageOf(isSwrRepositorySummary, query.limit),
+      pageOf(readRepositorySummary, query, totalRangeOf),
     );
   }
 
@@ -225,7 +226,7 @@ export class SwrClient {
     call: UpstreamCall,
   ): Promise<SwrRepositoryDetails> {
     const path = this.repositoryPath(repository);
-    return this.get('getRepository', path, token, call, objectOf(isSwrRepositoryDetails));
+    return this.get('getRepository', path, token, call, objectOf(readRepositoryDetails));
   }
 
   /**

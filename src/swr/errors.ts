@@ -60,8 +60,9 @@ function stringField(record: Record<string, unknown>, key: string): string | und
 
 /**
  * Reads SWR's error details from a body of any of the shapes seen: the reference docs' bare
- * array `[{errorCode, errorMessage, detail}]`, the live server's `{errors: [...]}`, and the
- * newer `{error_code, error_msg}`. Anything else (empty, HTML from a proxy) gives no details.
+ * array `[{errorCode, errorMessage, detail}]`, the live server's `{errors: [...]}`, the newer
+ * `{error_code, error_msg}`, and an API gateway's `{error: {code, message}}` in front of SWR.
+ * Anything else (empty, HTML from a proxy) gives no details.
  */
 export function parseErrorBody(text: string): SwrErrorDetail {
   let body: unknown;
@@ -71,10 +72,15 @@ export function parseErrorBody(text: string): SwrErrorDetail {
     return {};
   }
   if (isRecord(body) && Array.isArray(body.errors)) body = body.errors;
+  if (isRecord(body) && isRecord(body.error)) body = body.error;
   if (Array.isArray(body)) body = body[0];
   if (!isRecord(body)) return {};
-  const errorCode = stringField(body, 'errorCode') ?? stringField(body, 'error_code');
-  const errorMessage = stringField(body, 'errorMessage') ?? stringField(body, 'error_msg');
+  const errorCode =
+    stringField(body, 'errorCode') ?? stringField(body, 'error_code') ?? stringField(body, 'code');
+  const errorMessage =
+    stringField(body, 'errorMessage') ??
+    stringField(body, 'error_msg') ??
+    stringField(body, 'message');
   return {
     ...(errorCode === undefined ? {} : { errorCode }),
     ...(errorMessage === undefined ? {} : { errorMessage }),
