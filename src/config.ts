@@ -1,6 +1,13 @@
 import { DEFAULT_LIMITS, type QueryLimits } from './graphql/limits';
 import { DEFAULT_MAX_BODY_BYTES } from './swr/client';
 import { DEFAULT_POLICY } from './swr/policy';
+import {
+  DEFAULT_VARIANTS,
+  REPOSITORY_MATCHES,
+  REPOSITORY_TIME_COLUMNS,
+  TAG_NAME_ORDERS,
+  type ServerVariants,
+} from './swr/variants';
 
 /**
  * The gateway's configuration: the environment, read once, validated, and turned into one
@@ -35,6 +42,8 @@ export interface Config {
   swrMaxConnections: number;
   /** The largest body read from SWR; a larger one is an upstream error, read no further. */
   swrMaxBodyBytes: number;
+  /** How the SWR server differs from the reference (src/swr/variants.ts, docs/upstream.md). */
+  swrVariants: ServerVariants;
   /** The most upstream requests one GraphQL request has in flight at once. */
   upstreamConcurrencyPerRequest: number;
   /** How long one GraphQL request may spend on SWR, retries and backoff included. */
@@ -111,6 +120,50 @@ export function integer(
     return fallback;
   }
   return value;
+}
+
+/** One of `choices` from the environment; `fallback` when unset or empty. */
+function choice<T extends string>(
+  env: Env,
+  name: string,
+  choices: readonly T[],
+  fallback: T,
+  problems: string[],
+): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if ((choices as readonly string[]).includes(raw)) return raw as T;
+  problems.push(`${name} must be one of ${choices.join(', ')}, not "${raw}"`);
+  return fallback;
+}
+
+function variants(env: Env, problems: string[]): ServerVariants {
+  const d = DEFAULT_VARIANTS;
+  return {
+    repositoryMatch: choice(
+      env,
+      'SWR_REPOSITORY_MATCH',
+      REPOSITORY_MATCHES,
+      d.repositoryMatch,
+      problems,
+    ),
+    tagNameOrder: choice(env, 'SWR_TAG_NAME_ORDER', TAG_NAME_ORDERS, d.tagNameOrder, problems),
+    repositoryTimeColumn: choice(
+      env,
+      'SWR_REPOSITORY_TIME_COLUMN',
+      REPOSITORY_TIME_COLUMNS,
+      d.repositoryTimeColumn,
+      problems,
+    ),
+    wholeListMaxItems: integer(
+      env,
+      'SWR_WHOLE_LIST_MAX_ITEMS',
+      d.wholeListMaxItems,
+      1_000,
+      1_000_000,
+      problems,
+    ),
+  };
 }
 
 function flag(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
@@ -192,6 +245,7 @@ export function loadConfig(env: Env = process.env): Config {
       1_000_000_000,
       problems,
     ),
+    swrVariants: variants(env, problems),
     upstreamConcurrencyPerRequest: integer(env, 'UPSTREAM_CONCURRENCY', 16, 1, 100, problems),
     requestDeadlineMs: integer(env, 'REQUEST_DEADLINE_MS', 30_000, 100, 600_000, problems),
     swrMaxRetries: integer(env, 'SWR_MAX_RETRIES', DEFAULT_POLICY.maxRetries, 0, 5, problems),

@@ -45,6 +45,7 @@ export async function startApp(
     timeoutMs: config.swrTimeoutMs,
     maxConnections: config.swrMaxConnections,
     maxBodyBytes: config.swrMaxBodyBytes,
+    variants: config.swrVariants,
     policy: {
       maxRetries: config.swrMaxRetries,
       baseDelayMs: 100,

@@ -11,6 +11,7 @@ import {
   readTag,
   totalRangeOf,
 } from './records';
+import { DEFAULT_VARIANTS, ServerTraits, type ServerVariants } from './variants';
 import type {
   SwrNamespace,
   SwrPage,
@@ -60,6 +61,8 @@ export interface SwrClientOptions {
   maxConnections: number;
   /** The largest upstream body read, in bytes (default `DEFAULT_MAX_BODY_BYTES`). */
   maxBodyBytes?: number;
+  /** How the server differs from the reference (default `DEFAULT_VARIANTS`). */
+  variants?: Partial<ServerVariants>;
   policy?: UpstreamPolicyOptions;
   onAttempt?: (attempt: UpstreamAttempt) => void;
   /** Told of every attempt before it is sent (tracing); its headers go along. */
@@ -145,12 +148,15 @@ export class SwrClient {
   private readonly pool: Pool;
   private readonly basePath: string;
   readonly policy: UpstreamPolicy;
+  /** The server's variants, configured and learned. */
+  readonly traits: ServerTraits;
   private readonly maxBodyBytes: number;
   private readonly onAttempt: ((attempt: UpstreamAttempt) => void) | undefined;
   private readonly observeAttempt: AttemptObserver | undefined;
 
   constructor(options: SwrClientOptions) {
     this.policy = new UpstreamPolicy(options.policy);
+    this.traits = new ServerTraits({ ...DEFAULT_VARIANTS, ...options.variants });
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.onAttempt = options.onAttempt;
     this.observeAttempt = options.observeAttempt;

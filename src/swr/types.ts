@@ -102,9 +102,9 @@ export interface SwrRepositoryDetails extends SwrRepositoryFields {
   updated: string;
 }
 
-/** `order_column` of the repository list. */
+/** `order_column` of the repository list; the time column has two spellings (see variants.ts). */
 export type SwrRepositoryOrderColumn =
-  'updated_time' | 'name' | 'tag_count' | 'namespace' | 'is_public';
+  'updated_time' | 'updated_at' | 'name' | 'tag_count' | 'namespace' | 'is_public';
 
 /** The query of one repository-list request, as the gateway always sends it. */
 export interface SwrRepositoryListQuery {

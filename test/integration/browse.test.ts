@@ -385,12 +385,14 @@ describe('repository details', () => {
       'GET /v2/manage/namespaces/acme',
       'GET /v2/manage/repos',
     ]);
+    // SWR's `namespace` filter is fuzzy: the organization's list is read whole, in name order,
+    // and sorted in the gateway (SWR_REPOSITORY_MATCH=fuzzy, the default).
     expect(requests.find((r) => r.path === '/v2/manage/repos')?.query).toEqual({
       namespace: 'acme',
       offset: '0',
-      limit: '20',
-      order_column: 'updated_time',
-      order_type: 'desc',
+      limit: '1000',
+      order_column: 'name',
+      order_type: 'asc',
     });
   });
 

@@ -65,7 +65,7 @@ export const REPOSITORY_ORDERS: readonly RepositoryOrder[] = (
   ['UPDATED_AT', 'NAME', 'TAG_COUNT'] as const
 ).flatMap((field) => (['ASC', 'DESC'] as const).map((direction) => ({ field, direction })));
 
-const COLUMNS: Record<RepositoryOrderField, SwrRepositoryOrderColumn> = {
+const COLUMNS: Record<RepositoryOrderField, Exclude<SwrRepositoryOrderColumn, 'updated_at'>> = {
   UPDATED_AT: 'updated_time',
   NAME: 'name',
   TAG_COUNT: 'tag_count',
