@@ -1,4 +1,5 @@
 import { DEFAULT_LIMITS, type QueryLimits } from './graphql/limits';
+import { SANDBOX_FLAVORS, type SandboxFlavor } from './sandbox/flavors';
 import { DEFAULT_MAX_BODY_BYTES } from './swr/client';
 import { DEFAULT_POLICY } from './swr/policy';
 import {
@@ -44,6 +45,8 @@ export interface Config {
   swrMaxBodyBytes: number;
   /** How the SWR server differs from the reference (src/swr/variants.ts, docs/upstream.md). */
   swrVariants: ServerVariants;
+  /** Which SWR server the embedded sandbox plays when SWR_ENDPOINT is unset (sandbox/flavors.ts). */
+  sandboxFlavor: SandboxFlavor;
   /** The most upstream requests one GraphQL request has in flight at once. */
   upstreamConcurrencyPerRequest: number;
   /** How long one GraphQL request may spend on SWR, retries and backoff included. */
@@ -123,7 +126,7 @@ export function integer(
 }
 
 /** One of `choices` from the environment; `fallback` when unset or empty. */
-function choice<T extends string>(
+export function choice<T extends string>(
   env: Env,
   name: string,
   choices: readonly T[],
@@ -246,6 +249,7 @@ export function loadConfig(env: Env = process.env): Config {
       problems,
     ),
     swrVariants: variants(env, problems),
+    sandboxFlavor: choice(env, 'SANDBOX_FLAVOR', SANDBOX_FLAVORS, 'reference', problems),
     upstreamConcurrencyPerRequest: integer(env, 'UPSTREAM_CONCURRENCY', 16, 1, 100, problems),
     requestDeadlineMs: integer(env, 'REQUEST_DEADLINE_MS', 30_000, 100, 600_000, problems),
     swrMaxRetries: integer(env, 'SWR_MAX_RETRIES', DEFAULT_POLICY.maxRetries, 0, 5, problems),

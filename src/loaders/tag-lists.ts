@@ -1,17 +1,20 @@
-import type { UpstreamPage } from '../pagination/plan';
+import { MAX_UPSTREAM_LIMIT, type UpstreamPage } from '../pagination/plan';
 import { SwrError, cannotServe } from '../swr/errors';
 import type { SwrPage, SwrTag, SwrTagListQuery } from '../swr/types';
 import type { TagList } from './lists';
 import type { UpstreamSession } from './session';
-import { compareStrings, pageOfWhole, sorted, type WholeList } from './whole-lists';
+import { compareStrings, pageOfWhole, sorted, wholeOf, type WholeList } from './whole-lists';
 
 /**
  * Reading a repository's tags, in the name order too where the server has none: SWR's
  * `order_column=tag` is in the 2025 reference only; Huawei Cloud's SDKs and gophertelekomcloud
- * list `updated_at` alone, and a server may refuse `tag` (400) or ignore it. A refusal or a page
- * out of name order is what tells; from then on (see `ServerTraits`) the name order is sorted
- * here from the whole list, or, when SWR_TAG_NAME_ORDER=server, it is a coded error.
+ * list `updated_at` alone, and a server may refuse `tag` (400) or ignore it. A page that merely
+ * looks sorted proves nothing (two or three tags pushed in name order do), so until an answer
+ * proves the order kept (`ServerTraits`), the name order is sorted here from the whole list.
  */
+
+/** The fewest rows whose name order, answered right and unlike their time orders, proves it. */
+const PROVING_ROWS = 20;
 
 export function readTagPage(
   { client, token, call }: UpstreamSession,
@@ -31,6 +34,12 @@ export function readTagPage(
     },
     call,
   );
+}
+
+/** Whether `key` orders the rows one way or the other (ties allowed). */
+function monotone(rows: readonly SwrTag[], key: (tag: SwrTag) => string): boolean {
+  const steps = rows.slice(1).map((tag, i) => compareStrings(key(rows[i] as SwrTag), key(tag)));
+  return steps.every((step) => step <= 0) || steps.every((step) => step >= 0);
 }
 
 function inNameOrder(tags: readonly SwrTag[], direction: 'asc' | 'desc'): boolean {
@@ -57,7 +66,40 @@ function isRefusal(error: unknown): error is SwrError {
   return error instanceof SwrError && error.failure === 'status' && error.status === 400;
 }
 
-/** One aligned page of the name order: SWR's while it keeps it, else sorted here. */
+/**
+ * Asks SWR for the first page of the name order and holds it against the true one: a refusal
+ * or another answer shows the order lacking; the true answer, of rows whose time orders are not
+ * that order too, shows it kept; anything less tells nothing yet.
+ */
+async function learnNameOrder(
+  session: UpstreamSession,
+  list: TagList,
+  whole: readonly SwrTag[],
+): Promise<void> {
+  const { traits } = session.client;
+  const truth = whole.slice(0, MAX_UPSTREAM_LIMIT);
+  let answer: SwrPage<SwrTag>;
+  try {
+    answer = await readTagPage(session, list, { offset: 0, limit: Math.max(1, truth.length) });
+  } catch (error) {
+    if (!isRefusal(error)) throw error;
+    traits.tagNameOrderSeen = 'lacking';
+    return;
+  }
+  const same =
+    answer.items.length === truth.length &&
+    answer.items.every((tag, i) => tag.Tag === truth[i]?.Tag);
+  if (!same) {
+    traits.tagNameOrderSeen = 'lacking';
+    return;
+  }
+  const telling = !monotone(truth, (tag) => tag.updated) && !monotone(truth, (tag) => tag.created);
+  if (truth.length >= PROVING_ROWS && telling) traits.tagNameOrderSeen = 'kept';
+}
+
+const LEARNED = 'learned';
+
+/** One aligned page of the name order, sorted here or, once SWR is known to keep it, SWR's. */
 export async function readNameOrderedPage(
   session: UpstreamSession,
   list: TagList,
@@ -65,7 +107,15 @@ export async function readNameOrderedPage(
   memo: Map<string, unknown>,
 ): Promise<SwrPage<SwrTag>> {
   const { traits } = session.client;
-  if (traits.sortsTagNamesLocally) return pageOfWhole(memo, wholeByName(session, list), page);
+  if (traits.sortsTagNamesLocally) {
+    const whole = wholeByName(session, list);
+    const served = await pageOfWhole(memo, whole, page);
+    if (traits.tagNameOrderSeen === 'unknown' && !memo.has(LEARNED)) {
+      memo.set(LEARNED, true);
+      await learnNameOrder(session, list, await wholeOf(memo, whole));
+    }
+    return served;
+  }
   let refusal: SwrError | null = null;
   try {
     const read = await readTagPage(session, list, page);
@@ -85,6 +135,6 @@ export async function readNameOrderedPage(
       refusal,
     );
   }
-  traits.lacksTagNameOrder = true;
+  traits.tagNameOrderSeen = 'lacking';
   return pageOfWhole(memo, wholeByName(session, list), page);
 }

@@ -42,18 +42,23 @@ async function readWhole<T>(list: WholeList<T>): Promise<T[]> {
   return list.arrange([...rows.values()]);
 }
 
+/** The list read whole and arranged, once per list and request. */
+export function wholeOf<T>(memo: Map<string, unknown>, list: WholeList<T>): Promise<T[]> {
+  let whole = memo.get(WHOLE) as Promise<T[]> | undefined;
+  if (whole === undefined) {
+    whole = readWhole(list);
+    memo.set(WHOLE, whole);
+  }
+  return whole;
+}
+
 /** One aligned page of a list read whole: a slice, and the whole list's length as its total. */
 export async function pageOfWhole<T>(
   memo: Map<string, unknown>,
   list: WholeList<T>,
   page: UpstreamPage,
 ): Promise<SwrPage<T>> {
-  let whole = memo.get(WHOLE) as Promise<T[]> | undefined;
-  if (whole === undefined) {
-    whole = readWhole(list);
-    memo.set(WHOLE, whole);
-  }
-  const items = await whole;
+  const items = await wholeOf(memo, list);
   return { items: items.slice(page.offset, page.offset + page.limit), total: items.length };
 }
 

@@ -14,10 +14,11 @@
 export type RepositoryMatch = 'fuzzy' | 'exact';
 
 /**
- * Where the tag list's name order comes from. `detect` (the default): asked of SWR
- * (`order_column=tag`), and sorted here from the whole list from the first refusal (a 400) or
- * page out of name order on; `server`: asked of SWR, and a refusal or a page out of order is a
- * coded error; `local`: always sorted here from the whole list.
+ * Where the tag list's name order comes from. `detect` (the default): sorted here from the whole
+ * list until an answer proves that SWR keeps the name order (`order_column=tag` answered with
+ * the true first page of at least 20 rows, whose time orders differ from it), SWR's from then on;
+ * a refusal (a 400) or a page out of name order proves it does not. `server`: asked of SWR, and a
+ * refusal or a page out of order is a coded error. `local`: always sorted here.
  */
 export type TagNameOrder = 'detect' | 'server' | 'local';
 
@@ -60,8 +61,8 @@ export const REPOSITORY_TIME_COLUMNS: readonly RepositoryTimeColumn[] = [
  * request goes the way that works. Nothing here depends on a caller's token.
  */
 export class ServerTraits {
-  /** Whether SWR was seen to refuse or ignore `order_column=tag`. */
-  lacksTagNameOrder = false;
+  /** What SWR's answers have shown of `order_column=tag`: kept, refused or ignored, or not yet. */
+  tagNameOrderSeen: 'unknown' | 'kept' | 'lacking' = 'unknown';
   /** The repository list's time column that SWR was seen to accept, once it refused one. */
   repositoryTimeColumn: 'updated_time' | 'updated_at' = 'updated_time';
 
@@ -73,6 +74,8 @@ export class ServerTraits {
 
   /** Whether the name order is to be sorted here. */
   get sortsTagNamesLocally(): boolean {
-    return this.variants.tagNameOrder === 'local' || this.lacksTagNameOrder;
+    const { tagNameOrder } = this.variants;
+    if (tagNameOrder === 'local' || this.tagNameOrderSeen === 'lacking') return true;
+    return tagNameOrder === 'detect' && this.tagNameOrderSeen === 'unknown';
   }
 }

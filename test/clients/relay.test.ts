@@ -19,6 +19,7 @@ import {
   type ReaderFragment,
   type ReadOnlyRecordProxy,
 } from 'relay-runtime';
+import { settleNameOrder } from '../integration/support';
 import { startHarness, type Harness } from '../support/harness';
 import {
   REPOSITORY_ORDERS,
@@ -65,6 +66,7 @@ const FRAGMENTS = [
 
 beforeAll(async () => {
   h = await startHarness();
+  await settleNameOrder(h);
   app = await compileRelayApp(h.url);
   for (const name of [...QUERIES, ...FRAGMENTS]) artifacts[name] = await app.artifact(name);
 });
