@@ -437,6 +437,37 @@ describe('usePaginationFragment on Repository.tags, forward, with orderBy and na
   });
 });
 
+describe.each(['otc-2025', 'otc-2024', 'huaweicloud'] as const)(
+  'usePaginationFragment on Repository.tags against the %s server (sandbox flavor)',
+  (flavor) => {
+    let reference: Harness;
+
+    // The suite's helpers talk to `h`: it is this flavor's gateway for these tests.
+    beforeAll(async () => {
+      reference = h;
+      h = await startHarness({ sandbox: { flavor } });
+      await settleNameOrder(h);
+    });
+
+    afterAll(async () => {
+      await h.close();
+      h = reference;
+    });
+
+    test('pages library/nginx in UPDATED_AT DESC and NAME ASC to the end, exactly', async () => {
+      const relay = client();
+      for (const list of [
+        forwardTags('library', 'nginx', UPDATED_DESC),
+        forwardTags('library', 'nginx', NAME_ASC),
+      ]) {
+        expectWholeList(relay, list, 'forward', 10, await walk(relay, list, 'forward', 10));
+      }
+      relay.dispose();
+      expectRelaySilent(relay);
+    });
+  },
+);
+
 describe('usePaginationFragment on Repository.tags, both ways on one connection', () => {
   test.each(TAG_ORDERS)(
     'library/nginx $field $direction: loadNext to the end, and loadPrevious from it',
