@@ -94,7 +94,7 @@ async function learnNameOrder(
     return;
   }
   const telling = !monotone(truth, (tag) => tag.updated) && !monotone(truth, (tag) => tag.created);
-  if (truth.length >= PROVING_ROWS && telling) traits.tagNameOrderSeen = 'kept';
+  if (telling) traits.tagNameOrderSeen = 'kept';
 }
 
 const LEARNED = 'learned';
@@ -110,9 +110,12 @@ export async function readNameOrderedPage(
   if (traits.sortsTagNamesLocally) {
     const whole = wholeByName(session, list);
     const served = await pageOfWhole(memo, whole, page);
-    if (traits.tagNameOrderSeen === 'unknown' && !memo.has(LEARNED)) {
-      memo.set(LEARNED, true);
-      await learnNameOrder(session, list, await wholeOf(memo, whole));
+    // A list too short to prove anything costs no question: read whole, it is one request.
+    if (traits.tagNameOrderSeen === 'unknown' && served.total >= PROVING_ROWS) {
+      if (!memo.has(LEARNED)) {
+        memo.set(LEARNED, true);
+        await learnNameOrder(session, list, await wholeOf(memo, whole));
+      }
     }
     return served;
   }
