@@ -36,6 +36,15 @@ export function integer(
   return Number.isNaN(value) ? fallback : value;
 }
 
+/** One of `choices`, spelt exactly. */
+export function oneOf<T extends string>(choices: readonly T[]): Parse<T> {
+  return (raw, name, problems) => {
+    const value = choices.find((known) => known === raw);
+    if (value === undefined) problems.push(`${name} must be one of ${choices.join(', ')}, not "${raw}"`);
+    return value ?? (choices[0] as T);
+  };
+}
+
 export const flag: Parse<boolean> = (raw, name, problems) => {
   if (raw !== 'true' && raw !== 'false')
     problems.push(`${name} must be true or false, not "${raw}"`);

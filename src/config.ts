@@ -4,6 +4,7 @@ import {
   endpoint,
   flag,
   integer,
+  oneOf,
   origins,
   secret,
   text,
@@ -13,7 +14,16 @@ import {
 } from './config-parsers';
 import { DEFAULT_LIMITS, type QueryLimits } from './graphql/limits';
 import { LOG_LEVELS, type LogLevel } from './observability/logger';
+import { SANDBOX_FLAVORS } from './sandbox/flavors';
+import { DEFAULT_MAX_BODY_BYTES } from './swr/client';
 import { DEFAULT_POLICY } from './swr/policy';
+import {
+  DEFAULT_VARIANTS,
+  REPOSITORY_MATCHES,
+  REPOSITORY_TIME_COLUMNS,
+  TAG_NAME_ORDERS,
+  type ServerVariants,
+} from './swr/variants';
 
 /**
  * The gateway's configuration: the environment, read once, validated, and turned into one
@@ -22,7 +32,7 @@ import { DEFAULT_POLICY } from './swr/policy';
  * against them (test/unit/config-table.test.ts).
  */
 
-export { ConfigError, integer };
+export { ConfigError, integer, oneOf };
 export type { LogLevel };
 
 export type { Env, Parse };
@@ -107,6 +117,46 @@ export const SETTINGS = {
     parse: whole(100, 600_000),
     description:
       'How long the open circuit fails requests fast before it lets a trial request through.',
+  }),
+  swrMaxBodyBytes: setting({
+    name: 'SWR_MAX_BODY_BYTES',
+    default: DEFAULT_MAX_BODY_BYTES,
+    parse: whole(1_000, 1_000_000_000),
+    description: 'Largest body read from SWR; a larger one is an upstream error, read no further.',
+  }),
+  repositoryMatch: setting({
+    name: 'SWR_REPOSITORY_MATCH',
+    default: DEFAULT_VARIANTS.repositoryMatch,
+    parse: oneOf(REPOSITORY_MATCHES),
+    description:
+      "How SWR's repository list matches an organization: `fuzzy` reads it whole and keeps that organization's repositories; `exact` trusts SWR's paging and checks every record ([docs/upstream.md](docs/upstream.md)).",
+  }),
+  tagNameOrder: setting({
+    name: 'SWR_TAG_NAME_ORDER',
+    default: DEFAULT_VARIANTS.tagNameOrder,
+    parse: oneOf(TAG_NAME_ORDERS),
+    description:
+      "Where the tags' `NAME` order comes from: `detect` sorts in the gateway until SWR proves it keeps the order; `server` asks SWR (a coded error when it cannot); `local` always sorts in the gateway.",
+  }),
+  repositoryTimeColumn: setting({
+    name: 'SWR_REPOSITORY_TIME_COLUMN',
+    default: DEFAULT_VARIANTS.repositoryTimeColumn,
+    parse: oneOf(REPOSITORY_TIME_COLUMNS),
+    description:
+      "The repository list's time column: `updated_time`, `updated_at`, or `detect` (the first, then the second after a 400).",
+  }),
+  wholeListMaxItems: setting({
+    name: 'SWR_WHOLE_LIST_MAX_ITEMS',
+    default: DEFAULT_VARIANTS.wholeListMaxItems,
+    parse: whole(1_000, 1_000_000),
+    description:
+      'The longest list the gateway reads whole to filter or sort it itself; a longer one is a coded error.',
+  }),
+  sandboxFlavor: setting({
+    name: 'SANDBOX_FLAVOR',
+    default: 'reference',
+    parse: oneOf(SANDBOX_FLAVORS),
+    description: `Which SWR server the embedded sandbox plays: ${SANDBOX_FLAVORS.map((flavor) => `\`${flavor}\``).join(', ')}.`,
   }),
   upstreamConcurrencyPerRequest: setting({
     name: 'UPSTREAM_CONCURRENCY',
@@ -269,18 +319,23 @@ function readSettings(env: Env, problems: string[]): SettingValues {
  */
 export interface Config extends Omit<
   SettingValues,
-  keyof Omit<QueryLimits, 'blockFieldSuggestions'> | 'nodeEnv'
+  keyof Omit<QueryLimits, 'blockFieldSuggestions'> | keyof ServerVariants | 'nodeEnv'
 > {
   limits: QueryLimits;
+  /** How the SWR server differs from the reference (swr/variants.ts, docs/upstream.md). */
+  swrVariants: ServerVariants;
 }
 
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const values = readSettings(env, problems);
   const { maxDepth, maxAliases, maxTokens, maxDirectives, nodeEnv, ...rest } = values;
-  const { maxUpstreamRequests, maxUpstreamAttempts, maxNodes, ...settings } = rest;
+  const { maxUpstreamRequests, maxUpstreamAttempts, maxNodes, ...others } = rest;
+  const { repositoryMatch, tagNameOrder, repositoryTimeColumn, wholeListMaxItems, ...settings } =
+    others;
   const config: Config = {
     ...settings,
+    swrVariants: { repositoryMatch, tagNameOrder, repositoryTimeColumn, wholeListMaxItems },
     limits: {
       maxDepth,
       maxAliases,

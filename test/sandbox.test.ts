@@ -577,6 +577,16 @@ describe('the data', () => {
       ...Object.fromEntries(Array.from({ length: 24 }, (_, i) => [`acme/svc-${i}`, 25])),
       'globex/secret': 5,
       'globex/app': 3,
+      'team/api': 3,
+      'team/web': 3,
+      'team/team-tools': 3,
+      'team/docs/site': 3,
+      'team-b/api': 2,
+      'team-b/worker': 2,
+      'team-b/team-tools': 2,
+      'myteam/web': 2,
+      'myteam/db': 2,
+      'myteam/aaa-first': 2,
     });
     expect(
       expectedTags('library', 'multiarch', 'tag', 'asc').filter((t) => t.tag_type === 1),
@@ -586,6 +596,11 @@ describe('the data', () => {
     expect(scannedAbsent).toBeGreaterThan(0);
     expect(scannedAbsent).toBeLessThan(total);
     expect(defaultDataset().accounts.get('demo')?.namespaces).toEqual(['library', 'acme']);
+    expect(defaultDataset().accounts.get('partner')?.namespaces).toEqual([
+      'team',
+      'team-b',
+      'myteam',
+    ]);
   });
 
   it('is deterministic: two starts give byte-identical pages, two builds identical data', async () => {

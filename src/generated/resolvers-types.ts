@@ -92,7 +92,7 @@ export type MutationDeleteTagArgs = {
  */
 export type Namespace = Node & {
   __typename?: 'Namespace';
-  /** The user who created the organization. */
+  /** The user who created the organization; empty when SWR does not say. */
   creatorName: Scalars['String']['output'];
   /** An opaque global id: it names the organization, the same for every token. */
   id: Scalars['ID']['output'];
@@ -238,38 +238,38 @@ export type QueryRepositoryArgs = {
  */
 export type Repository = Node & {
   __typename?: 'Repository';
-  /** The category, for example `linux`, `app_server`, `database` or `other`. */
+  /** The category, for example `linux`, `app_server`, `database` or `other`; empty when SWR does not say. */
   category: Scalars['String']['output'];
-  /** When the repository was created. */
+  /** When the repository was created; its update time when SWR gives only that, `1970-01-01T00:00:00Z` when it gives neither. */
   createdAt: Scalars['DateTime']['output'];
-  /** The description; empty when there is none. */
+  /** The description; empty when there is none (SWR leaves the field out then). */
   description: Scalars['String']['output'];
-  /** How often the repository's images were pulled. */
+  /** How often the repository's images were pulled; 0 when SWR does not say. */
   downloadCount: Scalars['Int']['output'];
   /** An opaque global id: it names the repository (organization and name), the same for every token. */
   id: Scalars['ID']['output'];
-  /** The pull address inside the cloud's internal network. */
+  /** The pull address inside the cloud's internal network; empty when SWR does not say. */
   internalPullPath: Scalars['String']['output'];
-  /** Whether anyone may pull the repository's images. */
+  /** Whether anyone may pull the repository's images; false when SWR does not say. */
   isPublic: Scalars['Boolean']['output'];
   /** The repository name; it may contain `/`. */
   name: Scalars['String']['output'];
   /** The organization (SWR namespace) that owns the repository. */
   namespace: Scalars['String']['output'];
-  /** The address to pull from, without a tag: `{registry}/{namespace}/{repository}`. */
+  /** The address to pull from, without a tag: `{registry}/{namespace}/{repository}`; empty when SWR does not say. */
   pullPath: Scalars['String']['output'];
-  /** The size of the repository's images in bytes. */
+  /** The size of the repository's images in bytes; 0 when SWR does not say. */
   size: Scalars['BigInt']['output'];
   /** The tag with exactly this name, or null when there is none. */
   tag: Maybe<Tag>;
-  /** The number of tags. */
+  /** The number of tags; 0 when SWR does not say. */
   tagCount: Scalars['Int']['output'];
   /**
    * The repository's tags as a Relay cursor connection. Without `first` or `last`, the first 20.
    * `first` and `last` accept 0 to 100.
    */
   tags: TagConnection;
-  /** When the repository was last changed. */
+  /** When the repository was last changed; its creation time when SWR gives only that, `1970-01-01T00:00:00Z` when it gives neither. */
   updatedAt: Scalars['DateTime']['output'];
 };
 
@@ -340,39 +340,39 @@ export type RepositoryOrderField =
 /** An image tag (version) in a repository. */
 export type Tag = Node & {
   __typename?: 'Tag';
-  /** When the tag was first pushed. */
+  /** When the tag was first pushed; its last push when SWR does not say. */
   createdAt: Scalars['DateTime']['output'];
   /** When the tag was deleted, if it was. */
   deletedAt: Maybe<Scalars['DateTime']['output']>;
-  /** The `sha256:` digest of the manifest. */
+  /** The `sha256:` digest of the manifest; empty when SWR does not say. */
   digest: Scalars['String']['output'];
-  /** The account (domain) id that owns the image. */
+  /** The account (domain) id that owns the image; empty when SWR does not say. */
   domainId: Scalars['String']['output'];
   /** An opaque global id. */
   id: Scalars['ID']['output'];
-  /** The image (config) id. */
+  /** The image (config) id; empty when SWR does not say. */
   imageId: Scalars['String']['output'];
-  /** The pull address inside the cloud's internal network. */
+  /** The pull address inside the cloud's internal network; empty when SWR does not say. */
   internalPullPath: Scalars['String']['output'];
-  /** Whether the image is trusted. */
+  /** Whether the image is trusted; false when SWR does not say. */
   isTrusted: Scalars['Boolean']['output'];
-  /** Whether the tag points at a single manifest or a multi-platform manifest list. */
+  /** Whether the tag points at a single manifest or a multi-platform manifest list; `MANIFEST` when SWR does not say. */
   kind: TagKind;
   /** The parsed manifest; null when the upstream's manifest is not valid JSON. */
   manifest: Maybe<Manifest>;
-  /** The manifest exactly as the upstream stores it. */
+  /** The manifest exactly as the upstream stores it; empty when SWR does not say. */
   manifestJson: Scalars['String']['output'];
   /** The tag name, for example `1.2.3`. */
   name: Scalars['String']['output'];
-  /** The address to pull the image from: `{registry}/{namespace}/{repository}:{tag}`. */
+  /** The address to pull the image from: `{registry}/{namespace}/{repository}:{tag}`; empty when SWR does not say. */
   pullPath: Scalars['String']['output'];
   /** The repository the tag belongs to. */
   repository: Repository;
   /** Whether the image has been scanned; null where the upstream does not say. */
   scanned: Maybe<Scalars['Boolean']['output']>;
-  /** The Docker manifest schema version, 1 or 2. */
+  /** The Docker manifest schema version, 1 or 2; 2 when SWR does not say. */
   schemaVersion: Scalars['Int']['output'];
-  /** The image size in bytes. */
+  /** The image size in bytes; 0 when SWR does not say. */
   size: Scalars['BigInt']['output'];
   /** When the tag was last pushed. */
   updatedAt: Scalars['DateTime']['output'];

@@ -105,5 +105,6 @@ export function toGraphQLError(error: unknown, subject: string): unknown {
   };
   const retryAfter =
     error.retryAfterMs === null ? {} : { retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000) };
-  return gatewayError(code, MESSAGES[code](subject), { upstream, ...retryAfter });
+  const reason = error.reason === null ? {} : { reason: error.reason };
+  return gatewayError(code, MESSAGES[code](subject), { upstream, ...retryAfter, ...reason });
 }

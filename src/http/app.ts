@@ -36,7 +36,8 @@ export async function startApp(
   logger: Logger | false,
   tracing: Tracing | null = null,
 ): Promise<App> {
-  const sandbox = config.swrEndpoint === null ? await startSandbox() : null;
+  const sandbox =
+    config.swrEndpoint === null ? await startSandbox({ flavor: config.sandboxFlavor }) : null;
   const endpoint = config.swrEndpoint ?? (sandbox as SandboxHandle).url;
   let client: SwrClient | null = null;
   const metrics = new Metrics(() => client?.policy.circuit ?? 'closed');
@@ -44,6 +45,8 @@ export async function startApp(
     endpoint,
     timeoutMs: config.swrTimeoutMs,
     maxConnections: config.swrMaxConnections,
+    maxBodyBytes: config.swrMaxBodyBytes,
+    variants: config.swrVariants,
     policy: {
       maxRetries: config.swrMaxRetries,
       baseDelayMs: 100,

@@ -23,8 +23,16 @@ export interface ListSource<L, T> {
   name: string;
   /** The list's identity: equal for two lists exactly when SWR answers them alike. */
   id(list: L): string;
-  /** Reads one aligned page of the list. */
-  readPage(session: UpstreamSession, list: L, page: UpstreamPage): Promise<SwrPage<T>>;
+  /**
+   * Reads one aligned page of the list. `memo` is the list's own, for the request: what one page
+   * read leaves for the next (a list read whole); forgotten with the list's windows.
+   */
+  readPage(
+    session: UpstreamSession,
+    list: L,
+    page: UpstreamPage,
+    memo: Map<string, unknown>,
+  ): Promise<SwrPage<T>>;
 }
 
 export interface WindowKey<L> {
@@ -105,6 +113,16 @@ export function createWindowLoader<L extends object, T>(
     }
     return id;
   };
+  const memos = new Map<string, Map<string, unknown>>();
+  const memoOf = (list: L): Map<string, unknown> => {
+    const id = idOf(list);
+    let memo = memos.get(id);
+    if (memo === undefined) {
+      memo = new Map();
+      memos.set(id, memo);
+    }
+    return memo;
+  };
   const cacheKey = (key: WindowKey<L>): string =>
     `${idOf(key.list)}|${key.range.start}|${key.range.end}|${key.preferSingleRequest ? 1 : 0}`;
 
@@ -123,7 +141,7 @@ export function createWindowLoader<L extends object, T>(
       const id = `${idOf(list)}|${page.offset}|${page.limit}`;
       let read = pageReads.get(id);
       if (!read) {
-        read = session.limit(() => source.readPage(session, list, page));
+        read = session.limit(() => source.readPage(session, list, page, memoOf(list)));
         pageReads.set(id, read);
       }
       return read;
@@ -182,6 +200,7 @@ export function createWindowLoader<L extends object, T>(
         if (!matches(list)) continue;
         cacheMap.delete(id);
         lists.delete(id);
+        memos.delete(idOf(list));
       }
     },
   };

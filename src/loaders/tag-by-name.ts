@@ -26,7 +26,8 @@ async function findTag(session: UpstreamSession, key: TagNameKey): Promise<SwrTa
       {
         offset,
         limit: PAGE_SIZE,
-        orderColumn: 'tag',
+        // The one order every server has: the name order is in the 2025 reference only.
+        orderColumn: 'updated_at',
         orderType: 'asc',
         tag: key.name,
       },

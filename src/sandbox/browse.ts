@@ -3,6 +3,7 @@
  * a repository's details, and deleting a tag. Token and Content-Type are checked before these
  * run (see server.ts).
  */
+import { memoJson, type FlavorRules } from './flavors';
 import type { SandboxNamespace, SandboxRepository } from './model';
 import { isDockerTag } from './names';
 import { sortRepositories } from './orders';
@@ -34,15 +35,37 @@ export function listNamespaces(state: SandboxState, account: string): Answer {
 function orderedRepositories(
   state: SandboxState,
   account: string,
-  namespace: string | undefined,
-  column: RepositoryOrderColumn,
-  type: 'asc' | 'desc',
+  query: { namespace: string | undefined; column: RepositoryOrderColumn; type: 'asc' | 'desc' },
+  rules: FlavorRules,
 ): readonly SandboxRepository[] | undefined {
-  if (namespace === undefined || namespace === '') {
-    const all = state.namespacesOf(account).flatMap((ns) => [...ns.repositories.values()]);
-    return sortRepositories(all, column, type);
+  const { namespace, column, type } = query;
+  if (namespace === undefined || namespace === '' || rules.fuzzyNamespace) {
+    // A fuzzy `namespace` matches every organization whose name contains it.
+    const matching = state
+      .namespacesOf(account)
+      .filter((ns) => namespace === undefined || ns.name.includes(namespace));
+    if (namespace !== undefined && namespace !== '' && matching.length === 0) return undefined;
+    return sortRepositories(
+      matching.flatMap((ns) => [...ns.repositories.values()]),
+      column,
+      type,
+    );
   }
   return state.namespace(namespace, account)?.orders[`${column}:${type}`];
+}
+
+/** The repository list's order columns, the time column spelt as the flavor spells it. */
+function orderColumns(rules: FlavorRules): readonly string[] {
+  return REPOSITORY_ORDER_COLUMNS.map((column) =>
+    column === 'updated_time' ? rules.repositoryTimeColumn : column,
+  );
+}
+
+/** A list element's JSON, with the query's total as `total_range`. */
+function elementJson(repository: SandboxRepository, total: number, rules: FlavorRules): string {
+  if (rules.flavor === 'reference') return summaryJson(repository, total);
+  const json = memoJson(rules, repository.records.summary);
+  return `${json.slice(0, -1)}${json === '{}' ? '' : ','}"total_range":${total}}`;
 }
 
 /**
@@ -54,15 +77,25 @@ export function listRepositories(
   state: SandboxState,
   account: string,
   query: Record<string, string>,
+  rules: FlavorRules,
 ): Answer {
-  const list = validateList(query, REPOSITORY_ORDER_COLUMNS, {
-    column: 'updated_time',
+  const list = validateList(query, orderColumns(rules), {
+    column: rules.repositoryTimeColumn,
     type: 'desc',
   });
   if (isReply(list)) return list;
-  const sorted = orderedRepositories(state, account, query.namespace, list.column, list.type);
-  if (!sorted) return NAMESPACE_NOT_FOUND;
-  const name = query.name ?? '';
+  const column = (
+    list.column === rules.repositoryTimeColumn ? 'updated_time' : list.column
+  ) as RepositoryOrderColumn;
+  const sorted = orderedRepositories(
+    state,
+    account,
+    { namespace: query.namespace, column, type: list.type },
+    rules,
+  );
+  if (!sorted) return rules.namespaceNotFound ?? NAMESPACE_NOT_FOUND;
+  // `$` stands for `/` in the name filter, as in a path segment.
+  const name = (query.name ?? '').replaceAll('$', '/');
   const category = query.category ?? '';
   const matching =
     name === '' && category === ''
@@ -74,17 +107,22 @@ export function listRepositories(
         );
   const offset = list.offset ?? 0;
   const slice = list.limit === undefined ? matching : matching.slice(offset, offset + list.limit);
-  const body = slice.map((repository) => summaryJson(repository, matching.length)).join(',');
-  return {
-    status: 200,
-    body: `[${body}]`,
-    contentRange: `${offset}-${slice.length}/${matching.length}`,
-  };
+  const body = slice.map((repository) => elementJson(repository, matching.length, rules));
+  const answer = { status: 200, body: `[${body.join(',')}]` };
+  if (!rules.repositoryRange) return answer;
+  return { ...answer, contentRange: `${offset}-${slice.length}/${matching.length}` };
 }
 
 /** `GET /v2/manage/namespaces/{namespace}/repos/{repository}`. */
-export function repositoryDetails(repository: SandboxRepository | undefined): Answer {
-  return repository ? { status: 200, body: repository.records.detailsJson } : REPOSITORY_UNKNOWN;
+export function repositoryDetails(
+  repository: SandboxRepository | undefined,
+  rules: FlavorRules,
+): Answer {
+  if (!repository) return REPOSITORY_UNKNOWN;
+  const { records } = repository;
+  const body =
+    rules.flavor === 'reference' ? records.detailsJson : memoJson(rules, records.details);
+  return { status: 200, body };
 }
 
 /** A change of one tag (a deletion, a push): where, and the tag's name. */

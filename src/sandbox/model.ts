@@ -46,6 +46,8 @@ export interface RepositoryMeta {
 /** A repository's records in the repository list and the details endpoint. */
 export interface RepositoryRecords {
   readonly summary: RepositorySummaryRecord;
+  /** The details endpoint's record, for the flavors that write it otherwise. */
+  readonly details: object;
   /** The list element's JSON without its closing `}`, so that `total_range` can follow. */
   readonly summaryJsonOpen: string;
   readonly detailsJson: string;

@@ -32,11 +32,6 @@ export function invalidParameters(detail: string): Reply {
 }
 
 export const NO_TOKEN = bareArray(400, 'SVCSTG.SWR.4001048', 'Failed to get Token from Context');
-export const BAD_TOKEN = bareArray(
-  401,
-  'SVCSTG.SWR.4010000',
-  'Authentication failed: token invalid or expired',
-);
 export const BAD_CONTENT_TYPE = invalidParameters('Content-Type must be application/json');
 export const NAMESPACE_NOT_FOUND = huawei(404, 'SVCSTG.SWR.4040058', 'Organization not found');
 /** The tag list's answer for an unknown repository. */

@@ -69,6 +69,7 @@ export function repositoryRecords(
   };
   return {
     summary,
+    details,
     summaryJsonOpen: stringifyExact(summary).slice(0, -1),
     detailsJson: stringifyExact(details),
   };

@@ -11,6 +11,9 @@
  * and one of its own, which SWR has not: `PUT /sandbox/namespaces/{namespace}/repos/
  * {repository}/tags/{tag}` pushes a tag (new, or again), as `docker push` would.
  *
+ * It plays one of several SWR servers (`flavor`, flavors.ts): the reference page's, and those
+ * of the vendors' material, which differ in fields, times, filters, orders and errors.
+ *
  * Check order (first failure wins): route → token → Content-Type → namespace visibility (for
  * paths that name one) → permission (DELETE, PUT) → repository → query parameters. Lists are
  * answered from pre-serialised JSON. A deleted or pushed tag changes this sandbox only.
@@ -19,10 +22,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { deleteTag, listNamespaces, listRepositories, pushTag, repositoryDetails } from './browse';
 import { defaultDataset } from './dataset';
+import { flavorRules, type FlavorRules, type SandboxFlavor } from './flavors';
 import { isDockerTag } from './names';
 import {
   BAD_CONTENT_TYPE,
-  BAD_TOKEN,
   NAMESPACE_NOT_FOUND,
   NO_TOKEN,
   REPOSITORY_NOT_FOUND,
@@ -36,12 +39,15 @@ import { listTags } from './tags';
 
 export const DEMO_TOKEN = 'sandbox-demo-token';
 export const OTHER_TOKEN = 'sandbox-other-token';
+/** The account of the organizations `team`, `team-b` and `myteam`, whose names contain another's. */
+export const PARTNER_TOKEN = 'sandbox-partner-token';
 
 export { REQUEST_LOG_CAP, roundsOf, type AnswerDelay, type RecordedRequest } from './request-log';
 
 const TOKENS: ReadonlyMap<string, string> = new Map([
   [DEMO_TOKEN, 'demo'],
   [OTHER_TOKEN, 'other'],
+  [PARTNER_TOKEN, 'partner'],
 ]);
 
 export interface SandboxOptions {
@@ -51,6 +57,8 @@ export interface SandboxOptions {
   port?: number;
   /** How long every answer waits, as a remote region's round trip would (default 0 ms). */
   delay?: AnswerDelay;
+  /** Which SWR server the sandbox plays (see flavors.ts; default `reference`). */
+  flavor?: SandboxFlavor;
 }
 
 export interface SandboxHandle {
@@ -165,19 +173,20 @@ function serve(
   account: string,
   route: Route,
   query: Record<string, string>,
+  rules: FlavorRules,
 ): Answer {
   if (route.kind === 'namespaces') return listNamespaces(state, account);
-  if (route.kind === 'repositories') return listRepositories(state, account, query);
+  if (route.kind === 'repositories') return listRepositories(state, account, query, rules);
   const namespace = state.namespace(route.namespace, account);
-  if (!namespace) return NAMESPACE_NOT_FOUND;
+  if (!namespace) return rules.namespaceNotFound ?? NAMESPACE_NOT_FOUND;
   if (route.kind === 'namespace') return { status: 200, body: namespace.json };
   const repository =
     route.repository === undefined ? undefined : namespace.repositories.get(route.repository);
   switch (route.kind) {
     case 'repository':
-      return repositoryDetails(repository);
+      return repositoryDetails(repository, rules);
     case 'tags':
-      return repository ? listTags(repository, query) : REPOSITORY_NOT_FOUND;
+      return repository ? listTags(repository, query, rules) : REPOSITORY_NOT_FOUND;
     case 'tag':
       return deleteTag({ state, namespace, repository, name: route.tag });
     case 'push':
@@ -190,17 +199,18 @@ function answer(
   req: IncomingMessage,
   path: string,
   query: Record<string, string>,
+  rules: FlavorRules,
 ): Answer {
   const route = matchRoute(req.method ?? '', path);
-  if (!route) return ROUTE_NOT_FOUND;
+  if (!route) return rules.routeNotFound ?? ROUTE_NOT_FOUND;
 
   const token = req.headers['x-auth-token'];
   if (token === undefined || token === '') return NO_TOKEN;
   const account = typeof token === 'string' ? TOKENS.get(token) : undefined;
-  if (account === undefined) return BAD_TOKEN;
+  if (account === undefined) return rules.badToken;
 
   if (!acceptableContentType(req.headers['content-type'])) return { ...BAD_CONTENT_TYPE, account };
-  return { ...serve(state, account, route, query), account };
+  return { ...serve(state, account, route, query, rules), account };
 }
 
 /** Starts the sandbox on `host:port` (default 127.0.0.1, a random port). */
@@ -208,6 +218,7 @@ export function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandl
   const host = options.host ?? '127.0.0.1';
   // Each sandbox sees its own deletions, never another's.
   const state = new SandboxState(defaultDataset());
+  const rules = flavorRules(options.flavor);
   const requests: RecordedRequest[] = [];
 
   const wait = waitOf(options.delay ?? 0);
@@ -221,7 +232,7 @@ export function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandl
     const query = q < 0 ? {} : parseQuery(rawUrl.slice(q + 1));
     let result: Answer;
     try {
-      result = answer(state, req, path, query);
+      result = answer(state, req, path, query, rules);
     } catch {
       result = huawei(500, 'SVCSTG.SWR.5001056', 'Failed to obtain the tag list');
     }

@@ -1,5 +1,5 @@
 /**
- * What the demo data is: two accounts, their organizations and repositories, and the tags of
+ * What the demo data is: three accounts, their organizations and repositories, and the tags of
  * each (0, 1, 7, 97 and 2500 tags; one repository named `team/app`, one whose tags share update
  * times in batches, one of manifest lists). The tags' details are drawn by dataset.ts.
  */
@@ -8,8 +8,11 @@ import { MAX_SIZE } from './wire';
 
 export const DEMO_ACCOUNT = 'demo';
 export const OTHER_ACCOUNT = 'other';
+/** The account whose organizations' names contain one another's (`team`, `team-b`, `myteam`). */
+export const PARTNER_ACCOUNT = 'partner';
 export const DEMO_DOMAIN_ID = '0503dda878000fed0f75c0096d70a960';
 export const OTHER_DOMAIN_ID = '7c1e5b0f3d9a4e2b8f6a1c3d5e7f9a0b';
+export const PARTNER_DOMAIN_ID = 'c4d2a0e8b6f4a2c0e8d6b4a2f0e8c6a4';
 
 /** The demo history: from 2023 to 2026-10-31, so that no tag looks pushed in the future. */
 export const START_2023 = Date.UTC(2023, 0, 1) / 1000;
@@ -123,11 +126,32 @@ export const NAMESPACE_SPECS: readonly NamespaceSpec[] = [
     auth: 7,
     repositories: [randomRepo('secret', 5), randomRepo('app', 3)],
   },
+  // A repository list whose `namespace` matches fuzzily answers `team` with the repositories of
+  // all three: names here repeat across them, and some contain `team` themselves.
+  {
+    name: 'team',
+    account: PARTNER_ACCOUNT,
+    auth: 7,
+    repositories: ['api', 'web', 'team-tools', 'docs/site'].map((name) => randomRepo(name, 3)),
+  },
+  {
+    name: 'team-b',
+    account: PARTNER_ACCOUNT,
+    auth: 3,
+    repositories: ['api', 'worker', 'team-tools'].map((name) => randomRepo(name, 2)),
+  },
+  {
+    name: 'myteam',
+    account: PARTNER_ACCOUNT,
+    auth: 1,
+    repositories: ['web', 'db', 'aaa-first'].map((name) => randomRepo(name, 2)),
+  },
 ];
 
 export const DOMAIN_IDS: Readonly<Record<string, string>> = {
   [DEMO_ACCOUNT]: DEMO_DOMAIN_ID,
   [OTHER_ACCOUNT]: OTHER_DOMAIN_ID,
+  [PARTNER_ACCOUNT]: PARTNER_DOMAIN_ID,
 };
 
 export const CATEGORIES = ['app_server', 'linux', 'framework_app', 'database', 'lang', 'other'];

@@ -3,6 +3,7 @@
  * the parameters (plain or in `filter`), checked strictly, and pages answered from pre-serialised
  * tag JSON. Token, Content-Type and visibility are checked before this runs (see server.ts).
  */
+import { TAG_ORDER_REFUSED, memoJson, type FlavorRules } from './flavors';
 import type { SandboxRepository, SandboxTag, TagOrderKey } from './model';
 import { invalidParameters, isReply, validateList, type Answer, type Reply } from './replies';
 import { TAG_ORDER_COLUMNS, type OrderType, type TagOrderColumn } from './wire';
@@ -70,7 +71,19 @@ function filtered(
   return result;
 }
 
-export function listTags(repository: SandboxRepository, query: Record<string, string>): Answer {
+/** The order a request gets: the flavor may refuse the name order, or ignore it. */
+function orderKeyOf(page: PageRequest, rules: FlavorRules): TagOrderKey | Reply {
+  if (page.column === 'tag' && rules.tagNameOrder === 'refused') return TAG_ORDER_REFUSED;
+  const column =
+    page.column === 'tag' && rules.tagNameOrder === 'ignored' ? 'updated_at' : page.column;
+  return `${column}:${page.type}`;
+}
+
+export function listTags(
+  repository: SandboxRepository,
+  query: Record<string, string>,
+  rules: FlavorRules,
+): Answer {
   let params: TagQuery;
   const filter = query.filter;
   if (filter !== undefined) {
@@ -87,7 +100,9 @@ export function listTags(repository: SandboxRepository, query: Record<string, st
   const page = validate(params);
   if (isReply(page)) return page;
 
-  const orderKey = `${page.column}:${page.type}` as const;
+  const orderKey = orderKeyOf(page, rules);
+  if (typeof orderKey !== 'string') return orderKey;
+  const reference = rules.flavor === 'reference';
   const matching =
     page.tag === '' ? repository.orders[orderKey] : filtered(repository, orderKey, page.tag);
   const offset = page.offset ?? 0;
@@ -96,8 +111,10 @@ export function listTags(repository: SandboxRepository, query: Record<string, st
   let body = '[';
   for (let i = 0; i < slice.length; i++) {
     if (i > 0) body += ',';
-    body += (slice[i] as SandboxTag).json;
+    const tag = slice[i] as SandboxTag;
+    body += reference ? tag.json : memoJson(rules, tag.tag);
   }
   body += ']';
+  if (rules.rangeOnlyWhenPaged && page.limit === undefined) return { status: 200, body };
   return { status: 200, body, contentRange: `${offset}-${slice.length}/${matching.length}` };
 }

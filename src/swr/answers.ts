@@ -1,6 +1,6 @@
 import { SwrError } from './errors';
 import { decodeJson } from './json';
-import { MAX_INT } from './records';
+import { MAX_INT, isMissing, type Read } from './records';
 import type { SwrPage } from './types';
 
 /**
@@ -63,27 +63,73 @@ function jsonOf(answer: Answer): unknown {
   }
 }
 
-/** Reads a page of a list: a JSON array of `isItem` records, and the `Content-Range` total. */
-export function pageOf<T>(isItem: (value: unknown) => value is T): ReadAnswer<SwrPage<T>> {
+/** Where a page starts and how long it may be, as the request asked. */
+export interface PageBounds {
+  offset: number;
+  limit: number;
+}
+
+function readItems<T>(body: unknown, read: (value: unknown) => Read<T>, limit: number): T[] {
+  if (!Array.isArray(body)) {
+    throw new SwrError('malformed', 'SWR answered a list request with something else', 200);
+  }
+  if (body.length > limit) {
+    throw new SwrError('malformed', `SWR answered with more than the ${limit} items asked`, 200);
+  }
+  return body.map((value: unknown, index) => {
+    const item = read(value);
+    if (isMissing(item)) {
+      throw new SwrError(
+        'malformed',
+        `SWR answered a list whose item ${index} lacks \`${item.missing}\`, which the gateway cannot serve without`,
+        200,
+      );
+    }
+    return item;
+  });
+}
+
+/**
+ * Reads a page of a list: a JSON array of records that `read` accepts, and the list's total.
+ * The total is `Content-Range`'s (one that does not read as a total is an upstream error); without it (servers add it only when asked for a page, some
+ * never), `totalInBody` (the repository list's `total_range`); without either, a page shorter
+ * than its limit ends the list, and a full one is an upstream error, as it tells no total. A
+ * page longer than its limit is not SWR's paging: an upstream error, never served.
+ */
+export function pageOf<T>(
+  read: (value: unknown) => Read<T>,
+  bounds: PageBounds,
+  totalInBody: (body: unknown[]) => number | null = () => null,
+): ReadAnswer<SwrPage<T>> {
   return (answer) => {
     const body = jsonOf(answer);
-    if (!Array.isArray(body) || !body.every(isItem)) {
-      throw new SwrError('malformed', 'SWR answered with a list of an unexpected shape', 200);
-    }
-    const total = totalFromContentRange(answer.contentRange);
+    const items = readItems(body, read, bounds.limit);
+    const total =
+      answer.contentRange === undefined
+        ? (totalInBody(body as unknown[]) ??
+          (items.length < bounds.limit ? bounds.offset + items.length : null))
+        : totalFromContentRange(answer.contentRange);
     if (total === null) {
-      throw new SwrError('malformed', 'SWR answered without a Content-Range total', 200);
+      throw new SwrError(
+        'malformed',
+        'SWR answered a page without a total it can be paged by',
+        200,
+      );
     }
-    return { items: body, total };
+    return { items, total };
   };
 }
 
-/** Reads one JSON object that `isBody` accepts. */
-export function objectOf<T>(isBody: (value: unknown) => value is T): ReadAnswer<T> {
+/** Reads one JSON object that `read` accepts. */
+export function objectOf<T>(read: (value: unknown) => Read<T>): ReadAnswer<T> {
   return (answer) => {
-    const body = jsonOf(answer);
-    if (!isBody(body)) {
-      throw new SwrError('malformed', 'SWR answered with an object of an unexpected shape', 200);
+    const body = read(jsonOf(answer));
+    if (isMissing(body)) {
+      throw new SwrError(
+        'malformed',
+        `SWR answered without \`${body.missing}\`, which the gateway cannot serve without`,
+        200,
+      );
     }
     return body;
   };

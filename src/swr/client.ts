@@ -1,15 +1,18 @@
 import { Pool } from 'undici';
 import { failureOf, objectOf, pageOf, type Answer, type ReadAnswer } from './answers';
 import { SwrError, parseErrorBody } from './errors';
+import { attemptSignal, header, readBody } from './transport';
 import { pathSegment, repositorySegment } from './names';
 import { UpstreamPolicy, parseRetryAfter, type UpstreamPolicyOptions } from './policy';
 import {
-  isSwrNamespace,
-  isSwrNamespaceList,
-  isSwrRepositoryDetails,
-  isSwrRepositorySummary,
-  isSwrTag,
+  readNamespace,
+  readNamespaceList,
+  readRepositoryDetails,
+  readRepositorySummary,
+  readTag,
+  totalRangeOf,
 } from './records';
+import { DEFAULT_VARIANTS, ServerTraits, type ServerVariants } from './variants';
 import type {
   SwrNamespace,
   SwrPage,
@@ -35,8 +38,11 @@ import {
  * Policy, in one place:
  * - Connections: one keep-alive pool to the endpoint's origin, at most `maxConnections` open.
  * - Timeouts: `timeoutMs` to connect, `timeoutMs` for the response headers, and `timeoutMs`
- *   between body chunks; a timeout is a `SwrError` of failure `timeout`. No request outlives
- *   the GraphQL request's deadline.
+ *   between body chunks; a timeout is a `SwrError` of failure `timeout`. Every attempt also
+ *   carries the GraphQL request's deadline as an abort signal that covers the whole body read,
+ *   since undici's body timeout is per chunk: a body that trickles never outlives the deadline.
+ * - Bodies: at most `maxBodyBytes` (default `DEFAULT_MAX_BODY_BYTES`), counted as they arrive;
+ *   a larger one is an upstream error, read no further.
  * - Retries and the circuit: `UpstreamPolicy` (./policy.ts). GETs may be retried; a DELETE is
  *   sent exactly once, whatever happens, since a retry could repeat a change.
  * - Authentication: the caller's token, sent as `X-Auth-Token`, never stored here.
@@ -47,10 +53,17 @@ import {
 
 export type { AttemptObserver, RequestTrace, UpstreamAttempt } from './attempts';
 
+/** The largest upstream body read: 1000 tags with large manifest lists fit many times over. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+
 export interface SwrClientOptions {
   endpoint: string;
   timeoutMs: number;
   maxConnections: number;
+  /** The largest upstream body read, in bytes (default `DEFAULT_MAX_BODY_BYTES`). */
+  maxBodyBytes?: number;
+  /** How the server differs from the reference (default `DEFAULT_VARIANTS`). */
+  variants?: Partial<ServerVariants>;
   policy?: UpstreamPolicyOptions;
   onAttempt?: (attempt: UpstreamAttempt) => void;
   /** Told of every attempt before it is sent (tracing); its headers go along. */
@@ -71,15 +84,13 @@ export interface UpstreamCall {
   admit?: () => void;
   /** Tracing's state for the request, read as each attempt starts. */
   trace?: RequestTrace;
+  /** Aborted when the caller has gone: an attempt in flight is then abandoned. */
+  signal?: AbortSignal;
 }
 
 export interface RepositoryRef {
   namespace: string;
   name: string;
-}
-
-function header(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** The statuses that mean success: SWR answers a DELETE with 204 (200 is taken as well). */
@@ -99,13 +110,16 @@ export class SwrClient {
   private readonly pool: Pool;
   private readonly basePath: string;
   readonly policy: UpstreamPolicy;
-  private readonly timeoutMs: number;
+  /** The server's variants, configured and learned. */
+  readonly traits: ServerTraits;
+  private readonly maxBodyBytes: number;
   private readonly onAttempt: ((attempt: UpstreamAttempt) => void) | undefined;
   private readonly observeAttempt: AttemptObserver | undefined;
 
   constructor(options: SwrClientOptions) {
     this.policy = new UpstreamPolicy(options.policy);
-    this.timeoutMs = options.timeoutMs;
+    this.traits = new ServerTraits({ ...DEFAULT_VARIANTS, ...options.variants });
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.onAttempt = options.onAttempt;
     this.observeAttempt = options.observeAttempt;
     const url = new URL(options.endpoint);
@@ -132,20 +146,19 @@ export class SwrClient {
     const path =
       `${this.repositoryPath(repository)}/tags?offset=${query.offset}&limit=${query.limit}` +
       `&order_column=${query.orderColumn}&order_type=${query.orderType}${filter}`;
-    return this.get('listTags', path, token, call, pageOf(isSwrTag));
+    return this.get('listTags', path, token, call, pageOf(readTag, query));
   }
 
   /** The organizations the token may see: `GET /v2/manage/namespaces` (not paged). */
-  async listNamespaces(token: string, call: UpstreamCall): Promise<SwrNamespace[]> {
+  listNamespaces(token: string, call: UpstreamCall): Promise<SwrNamespace[]> {
     const path = `${this.basePath}/v2/manage/namespaces`;
-    const read = objectOf(isSwrNamespaceList);
-    return (await this.get('listNamespaces', path, token, call, read)).namespaces;
+    return this.get('listNamespaces', path, token, call, objectOf(readNamespaceList));
   }
 
   /** One organization: `GET /v2/manage/namespaces/{namespace}`. */
   getNamespace(token: string, namespace: string, call: UpstreamCall): Promise<SwrNamespace> {
     const path = this.namespacePath(namespace);
-    return this.get('getNamespace', path, token, call, objectOf(isSwrNamespace));
+    return this.get('getNamespace', path, token, call, objectOf(readNamespace));
   }
 
   /** One page of an organization's repositories: `GET /v2/manage/repos`. */
@@ -161,10 +174,17 @@ export class SwrClient {
       order_column: query.orderColumn,
       order_type: query.orderType,
     });
-    if (query.name !== undefined) params.set('name', query.name);
+    // The reference: write `$` for `/` in the name filter, as in a repository's path segment.
+    if (query.name !== undefined) params.set('name', query.name.replaceAll('/', '$'));
     if (query.category !== undefined) params.set('category', query.category);
     const path = `${this.basePath}/v2/manage/repos?${params.toString()}`;
-    return this.get('listRepositories', path, token, call, pageOf(isSwrRepositorySummary));
+    return this.get(
+      'listRepositories',
+      path,
+      token,
+      call,
+      pageOf(readRepositorySummary, query, totalRangeOf),
+    );
   }
 
   /** One repository's details: `GET /v2/manage/namespaces/{namespace}/repos/{repository}`. */
@@ -174,7 +194,7 @@ export class SwrClient {
     call: UpstreamCall,
   ): Promise<SwrRepositoryDetails> {
     const path = this.repositoryPath(repository);
-    return this.get('getRepository', path, token, call, objectOf(isSwrRepositoryDetails));
+    return this.get('getRepository', path, token, call, objectOf(readRepositoryDetails));
   }
 
   /**
@@ -269,12 +289,10 @@ export class SwrClient {
       method,
       path,
       headers,
-      // undici's timeouts bound each of the three phases (connect, headers, body); an attempt
-      // that could outlast the deadline that way is bounded by the deadline itself.
-      signal: remainingMs < 3 * this.timeoutMs ? AbortSignal.timeout(remainingMs) : undefined,
+      signal: attemptSignal(remainingMs, call.signal),
     });
     const status = response.statusCode;
-    const text = await response.body.text();
+    const text = await readBody(response, this.maxBodyBytes);
     if (!SUCCESS[method].includes(status)) {
       throw new SwrError('status', `SWR answered ${status}`, status, parseErrorBody(text), {
         retryAfterMs: parseRetryAfter(header(response.headers['retry-after']), Date.now()),

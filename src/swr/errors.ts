@@ -21,21 +21,38 @@ export type SwrFailure =
   /** The upstream did not answer in time. */
   | 'timeout';
 
+/**
+ * Why the gateway cannot serve a list exactly from this server (a variant it cannot work
+ * around): a stable code for programs and a sentence for people.
+ */
+export interface ServingReason {
+  code: 'LIST_TOO_LONG' | 'TAG_NAME_ORDER_UNSUPPORTED' | 'FOREIGN_REPOSITORY';
+  message: string;
+}
+
 export class SwrError extends Error {
   constructor(
     readonly failure: SwrFailure,
     message: string,
     readonly status?: number,
     readonly detail: SwrErrorDetail = {},
-    options?: { cause?: unknown; retryAfterMs?: number | null },
+    options?: { cause?: unknown; retryAfterMs?: number | null; reason?: ServingReason },
   ) {
     super(message, options);
     this.name = 'SwrError';
     this.retryAfterMs = options?.retryAfterMs ?? null;
+    this.reason = options?.reason ?? null;
   }
 
   /** The upstream's `Retry-After`, in milliseconds, when it sent one. */
   readonly retryAfterMs: number | null;
+  /** Why the answers cannot be served exactly, when that is the failure. */
+  readonly reason: ServingReason | null;
+}
+
+/** An upstream error that says why the gateway cannot serve the list exactly. */
+export function cannotServe(reason: ServingReason, cause?: unknown): SwrError {
+  return new SwrError('malformed', reason.message, undefined, {}, { reason, cause });
 }
 
 /** SWR's throttling answers besides 429: too many requests (403) and system busy (409). */
@@ -60,8 +77,9 @@ function stringField(record: Record<string, unknown>, key: string): string | und
 
 /**
  * Reads SWR's error details from a body of any of the shapes seen: the reference docs' bare
- * array `[{errorCode, errorMessage, detail}]`, the live server's `{errors: [...]}`, and the
- * newer `{error_code, error_msg}`. Anything else (empty, HTML from a proxy) gives no details.
+ * array `[{errorCode, errorMessage, detail}]`, the live server's `{errors: [...]}`, the newer
+ * `{error_code, error_msg}`, and an API gateway's `{error: {code, message}}` in front of SWR.
+ * Anything else (empty, HTML from a proxy) gives no details.
  */
 export function parseErrorBody(text: string): SwrErrorDetail {
   let body: unknown;
@@ -71,10 +89,15 @@ export function parseErrorBody(text: string): SwrErrorDetail {
     return {};
   }
   if (isRecord(body) && Array.isArray(body.errors)) body = body.errors;
+  if (isRecord(body) && isRecord(body.error)) body = body.error;
   if (Array.isArray(body)) body = body[0];
   if (!isRecord(body)) return {};
-  const errorCode = stringField(body, 'errorCode') ?? stringField(body, 'error_code');
-  const errorMessage = stringField(body, 'errorMessage') ?? stringField(body, 'error_msg');
+  const errorCode =
+    stringField(body, 'errorCode') ?? stringField(body, 'error_code') ?? stringField(body, 'code');
+  const errorMessage =
+    stringField(body, 'errorMessage') ??
+    stringField(body, 'error_msg') ??
+    stringField(body, 'message');
   return {
     ...(errorCode === undefined ? {} : { errorCode }),
     ...(errorMessage === undefined ? {} : { errorMessage }),

@@ -15,7 +15,9 @@ import { SwrError, isThrottling } from './errors';
  * Circuit: after `failureThreshold` consecutive failures that say the upstream itself is
  * unwell (unreachable, timed out, 5xx), the circuit opens and requests fail at once with
  * `UPSTREAM_UNAVAILABLE` for `openMs`; then one trial request is let through, and its success
- * closes the circuit again.
+ * closes the circuit again. Only a success closes it or resets the count: an answer that is
+ * neither success nor fault (a 4xx, throttling, a malformed body) changes neither, so that a
+ * caller cannot keep a failing upstream's circuit closed by asking for what does not exist.
  */
 
 export interface UpstreamPolicyOptions {
@@ -156,11 +158,7 @@ export class UpstreamPolicy {
 
   private recordFailure(error: SwrError, trial: boolean): void {
     if (trial) this.trialInFlight = false;
-    if (!isUpstreamFault(error)) {
-      // An answer such as a 404 or a throttling 429 shows the upstream is up.
-      this.recordSuccess();
-      return;
-    }
+    if (!isUpstreamFault(error)) return;
     this.consecutiveFailures++;
     if (trial || this.consecutiveFailures >= this.options.failureThreshold) {
       this.state = 'open';

@@ -3,7 +3,10 @@
  * "Querying the List of Image Repository Tags"). Nothing here is GraphQL's business.
  */
 
-/** One element of `GET /v2/manage/namespaces/{namespace}/repos/{repository}/tags`. */
+/**
+ * One element of `GET /v2/manage/namespaces/{namespace}/repos/{repository}/tags`, as read (see
+ * `records.ts` for each field's default when SWR leaves it out).
+ */
 export interface SwrTag {
   id: number;
   repo_id: number;
@@ -25,9 +28,10 @@ export interface SwrTag {
   is_trusted: boolean;
   created: string;
   updated: string;
+  /** Null when not deleted (or when SWR leaves it out, or writes `""`). */
   deleted: string | null;
   domain_id: string;
-  /** Newer servers only. */
+  /** Newer servers only; absent when SWR does not say. */
   scanned?: boolean;
   /** 0 manifest, 1 manifest list. */
   tag_type: number;
@@ -56,7 +60,6 @@ export interface SwrPage<T> {
 
 /** One element of `GET /v2/manage/namespaces` (and the answer of `GET .../namespaces/{name}`). */
 export interface SwrNamespace {
-  id: number;
   name: string;
   creator_name: string;
   /** The caller's permission on the organization: 7 manage, 3 edit, 1 read. */
@@ -79,8 +82,9 @@ export interface SwrRepositoryFields {
 }
 
 /**
- * One element of `GET /v2/manage/repos`. Only the fields the gateway serves are checked; the
- * others (`logo`, `url`, `domain_name`, `tags`, `status`, `total_range`) are passed over.
+ * One element of `GET /v2/manage/repos`. Only the fields the gateway serves are read; the
+ * others (`logo`, `url`, `domain_name`, `tags`, `status`) are passed over, and `total_range` is
+ * the page's total when `Content-Range` is missing.
  */
 export interface SwrRepositorySummary extends SwrRepositoryFields {
   namespace: string;
@@ -90,7 +94,7 @@ export interface SwrRepositorySummary extends SwrRepositoryFields {
 
 /**
  * The answer of `GET /v2/manage/namespaces/{namespace}/repos/{repository}`. Only the fields the
- * gateway serves are checked; the others (`id`, `ns_id`, `creator_id`, `creator_name`, `url`,
+ * gateway serves are read; the others (`id`, `ns_id`, `creator_id`, `creator_name`, `url`,
  * `domain_id`, `priority`) are passed over.
  */
 export interface SwrRepositoryDetails extends SwrRepositoryFields {
@@ -98,9 +102,9 @@ export interface SwrRepositoryDetails extends SwrRepositoryFields {
   updated: string;
 }
 
-/** `order_column` of the repository list. */
+/** `order_column` of the repository list; the time column has two spellings (see variants.ts). */
 export type SwrRepositoryOrderColumn =
-  'updated_time' | 'name' | 'tag_count' | 'namespace' | 'is_public';
+  'updated_time' | 'updated_at' | 'name' | 'tag_count' | 'namespace' | 'is_public';
 
 /** The query of one repository-list request, as the gateway always sends it. */
 export interface SwrRepositoryListQuery {

@@ -123,7 +123,7 @@ interface Client {
   requests: unknown[];
 }
 
-function createClient(): Client {
+function createClient(url = h.url): Client {
   const requests: unknown[] = [];
   const countingFetch: typeof fetch = async (input, init) => {
     if (typeof init?.body === 'string') {
@@ -133,7 +133,7 @@ function createClient(): Client {
   };
   const apollo = new ApolloClient({
     link: new HttpLink({
-      uri: h.url,
+      uri: url,
       headers: { 'x-auth-token': DEMO_TOKEN },
       fetch: countingFetch,
     }),
@@ -382,3 +382,31 @@ it('@apollo/client: a forward and a backward walk of the same list merge to the 
   expect(forward.edges).toEqual(backward.edges);
   expect(consoleSpy.messages()).toEqual([]);
 });
+
+describe.each(['otc-2025', 'otc-2024', 'huaweicloud'] as const)(
+  '@apollo/client against the %s server (sandbox flavor)',
+  (flavor) => {
+    let flavored: Harness;
+
+    beforeAll(async () => {
+      flavored = await startHarness({ sandbox: { flavor } });
+    });
+
+    afterAll(async () => {
+      await flavored.close();
+    });
+
+    it.each([UPDATED_DESC, NAME_ASC])(
+      'walks library/nginx in %o forward and backward to the exact list',
+      async (orderBy) => {
+        const list = { namespace: 'library', name: 'nginx', orderBy };
+        const names = expectedNames('library', 'nginx', orderBy);
+        const forward = await walk(createClient(flavored.url), list, 'forward', 9, names.length);
+        expectWholeList(forward, names);
+        const backward = await walk(createClient(flavored.url), list, 'backward', 11, names.length);
+        expect(backward.edges).toEqual(forward.edges);
+        expect(consoleSpy.messages()).toEqual([]);
+      },
+    );
+  },
+);

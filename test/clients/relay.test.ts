@@ -19,6 +19,7 @@ import {
   type ReaderFragment,
   type ReadOnlyRecordProxy,
 } from 'relay-runtime';
+import { settleNameOrder } from '../integration/support';
 import { startHarness, type Harness } from '../support/harness';
 import {
   REPOSITORY_ORDERS,
@@ -65,6 +66,7 @@ const FRAGMENTS = [
 
 beforeAll(async () => {
   h = await startHarness();
+  await settleNameOrder(h);
   app = await compileRelayApp(h.url);
   for (const name of [...QUERIES, ...FRAGMENTS]) artifacts[name] = await app.artifact(name);
 });
@@ -434,6 +436,37 @@ describe('usePaginationFragment on Repository.tags, forward, with orderBy and na
     expectRelaySilent(relay);
   });
 });
+
+describe.each(['otc-2025', 'otc-2024', 'huaweicloud'] as const)(
+  'usePaginationFragment on Repository.tags against the %s server (sandbox flavor)',
+  (flavor) => {
+    let reference: Harness;
+
+    // The suite's helpers talk to `h`: it is this flavor's gateway for these tests.
+    beforeAll(async () => {
+      reference = h;
+      h = await startHarness({ sandbox: { flavor } });
+      await settleNameOrder(h);
+    });
+
+    afterAll(async () => {
+      await h.close();
+      h = reference;
+    });
+
+    test('pages library/nginx in UPDATED_AT DESC and NAME ASC to the end, exactly', async () => {
+      const relay = client();
+      for (const list of [
+        forwardTags('library', 'nginx', UPDATED_DESC),
+        forwardTags('library', 'nginx', NAME_ASC),
+      ]) {
+        expectWholeList(relay, list, 'forward', 10, await walk(relay, list, 'forward', 10));
+      }
+      relay.dispose();
+      expectRelaySilent(relay);
+    });
+  },
+);
 
 describe('usePaginationFragment on Repository.tags, both ways on one connection', () => {
   test.each(TAG_ORDERS)(

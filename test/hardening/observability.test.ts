@@ -84,7 +84,7 @@ describe('/metrics', () => {
               a: tags(first: 2) {
                 totalCount
               }
-              b: tags(first: 2, orderBy: { field: NAME, direction: ASC }) {
+              b: tags(first: 2, orderBy: { field: UPDATED_AT, direction: ASC }) {
                 totalCount
               }
             }

@@ -45,6 +45,11 @@ let retrying: Gateway;
 let circuit: Gateway;
 /** Retries 2, a request deadline of 800 ms. */
 let deadline: Gateway;
+/**
+ * A deadline (1500 ms) more than three timeouts (300 ms) long, so that only the deadline's
+ * signal can end a body that trickles; upstream bodies of at most 100 kB.
+ */
+let bounded: Gateway;
 
 beforeAll(async () => {
   standIn = await startStandIn();
@@ -69,12 +74,19 @@ beforeAll(async () => {
     SWR_CIRCUIT_THRESHOLD: '1000',
     REQUEST_DEADLINE_MS: '800',
   });
+  bounded = await startGateway({
+    ...common,
+    SWR_CIRCUIT_THRESHOLD: '1000',
+    REQUEST_DEADLINE_MS: '1500',
+    SWR_MAX_BODY_BYTES: '100000',
+  });
 });
 
 afterAll(async () => {
   await retrying.app.close();
   await circuit.app.close();
   await deadline.app.close();
+  await bounded.app.close();
   await standIn.close();
 });
 
@@ -310,6 +322,39 @@ describe('REQUEST_DEADLINE_MS bounds a request whose upstream keeps failing slow
   });
 });
 
+describe('an upstream that answers too slowly or too much', () => {
+  test('a body that trickles a byte every 100 ms ends at the deadline, however long the deadline is', async () => {
+    standIn.otherwise({ kind: 'trickle', everyMs: 100 });
+    const answer = await nginx(bounded);
+    expect(onlyError(answer).extensions?.code).toBe('UPSTREAM_TIMEOUT');
+    expect(answer.ms).toBeGreaterThanOrEqual(1_400);
+    expect(standIn.attempts).toHaveLength(1);
+  });
+
+  test.each([
+    ['with its length declared', {}],
+    ['streamed without a length', { 'transfer-encoding': 'chunked' }],
+  ])('a body over SWR_MAX_BODY_BYTES, %s: UPSTREAM_ERROR, one attempt', async (_name, headers) => {
+    const huge = `[${' '.repeat(200_000)}]`;
+    standIn.otherwise(status(200, huge, { 'content-range': '0-0/0', ...headers }));
+    const error = onlyError(await nginx(bounded));
+    expect(error.extensions?.code).toBe('UPSTREAM_ERROR');
+    expect(standIn.attempts).toHaveLength(1);
+  });
+
+  test('a page with more tags than its limit is an upstream error, never served', async () => {
+    const tags = expectedTags('library', 'nginx', 'updated_at', 'desc').slice(0, 40);
+    standIn.otherwise(status(200, JSON.stringify(tags), { 'content-range': '0-40/97' }));
+    const error = onlyError(await nginx(bounded));
+    expect(error.extensions?.code).toBe('UPSTREAM_ERROR');
+    expect(standIn.attempts).toHaveLength(1);
+  });
+
+  test('a body just under the cap is served', async () => {
+    expectNginxData(await nginx(bounded));
+  });
+});
+
 describe('a list that shrinks while a cursor is followed', () => {
   test("the search for the cursor's tag starts again at the list's new end, and finds it", async () => {
     const newestFirst = expectedTags('library', 'app', 'updated_at', 'desc');
@@ -365,7 +410,7 @@ describe('a list that shrinks while a cursor is followed', () => {
 
 describe('afterwards', () => {
   test('every gateway still answers after all failures', async () => {
-    for (const gateway of [retrying, circuit, deadline]) {
+    for (const gateway of [retrying, circuit, deadline, bounded]) {
       const body = json(await graphql(gateway.url, '{ __typename }', null));
       expect(body.data).toEqual({ __typename: 'Query' });
       expectNginxData(await nginx(gateway));

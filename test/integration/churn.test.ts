@@ -1,6 +1,7 @@
 import { expectedTags } from '../support/sandbox-data';
 import { DEMO_TOKEN } from '../../src/sandbox/server';
 import { startHarness, type Harness } from '../support/harness';
+import { settleNameOrder } from './support';
 
 /**
  * Cursors that survive pushes: pages read while tags are pushed, pushed again and deleted
@@ -142,13 +143,20 @@ const ORDERS: { field: Field; direction: Direction }[] = [
   { field: 'NAME', direction: 'DESC' },
 ];
 
+/** A harness whose gateway counts the steady requests of the name order (`settleNameOrder`). */
+async function startSettledHarness(): Promise<Harness> {
+  const h = await startHarness();
+  await settleNameOrder(h);
+  return h;
+}
+
 describe.each(ORDERS)('paging library/nginx by $field $direction while it changes', (orderBy) => {
   for (const backward of [false, true]) {
     const how = backward ? 'backward (last/before)' : 'forward (first/after)';
 
     test(`${how}: every unchanged tag once, in order; nothing after its deletion; ≤ 1 extra request a page`, async () => {
-      const plainHarness = await startHarness();
-      const editedHarness = await startHarness();
+      const plainHarness = await startSettledHarness();
+      const editedHarness = await startSettledHarness();
       try {
         // 97 demo tags and three pushed: a 100-tag repository.
         for (const h of [plainHarness, editedHarness]) {
@@ -227,7 +235,7 @@ test('a cursor whose key was tampered with is refused without an upstream reques
 });
 
 test('`last` alone reads the reversed head: one request, two where update times tie; exact both ways', async () => {
-  const h = await startHarness();
+  const h = await startSettledHarness();
   try {
     for (const [repository, field, requests] of [
       ['nginx', 'UPDATED_AT', 1],

@@ -108,11 +108,13 @@ const CASES: Case[] = [
     exact: true,
   },
   {
-    // Repositories have no reversed order: the length first, then the window.
+    // Repositories have no reversed order: the length first, then the window; the estimate
+    // counts both, but the organization's list is read whole once (SWR_REPOSITORY_MATCH=fuzzy),
+    // and the window is a slice of it.
     name: 'the last repositories of an organization',
     covers: ['Namespace.repositories'],
     query: '{ namespace(name: "acme") { repositories(last: 5) { nodes { name } } } }',
-    exact: true,
+    exact: false,
   },
   {
     name: 'a repository’s details: one request however many of its fields are asked',

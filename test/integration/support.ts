@@ -65,7 +65,7 @@ export const REPOSITORY_ORDERS: readonly RepositoryOrder[] = (
   ['UPDATED_AT', 'NAME', 'TAG_COUNT'] as const
 ).flatMap((field) => (['ASC', 'DESC'] as const).map((direction) => ({ field, direction })));
 
-const COLUMNS: Record<RepositoryOrderField, SwrRepositoryOrderColumn> = {
+const COLUMNS: Record<RepositoryOrderField, Exclude<SwrRepositoryOrderColumn, 'updated_at'>> = {
   UPDATED_AT: 'updated_time',
   NAME: 'name',
   TAG_COUNT: 'tag_count',
@@ -314,4 +314,82 @@ export async function upstreamOf<T>(
   const mark = h.sandbox.requests.length;
   const result = await task();
   return { result, requests: h.sandbox.requests.slice(mark) };
+}
+
+export interface RepositoryArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+  orderBy?: RepositoryOrder;
+  nameContains?: string;
+  category?: string;
+}
+
+const REPOSITORIES_QUERY = `
+  query Repositories(
+    $namespace: String!
+    $first: Int
+    $after: String
+    $last: Int
+    $before: String
+    $orderBy: RepositoryOrder
+    $nameContains: String
+    $category: String
+  ) {
+    namespace(name: $namespace) {
+      name
+      repositories(
+        first: $first
+        after: $after
+        last: $last
+        before: $before
+        orderBy: $orderBy
+        nameContains: $nameContains
+        category: $category
+      ) {
+        ${CONNECTION_FIELDS}
+      }
+    }
+  }
+`;
+
+export interface RepositoriesResult {
+  data?: { namespace: { name: string; repositories: Connection } | null } | null;
+  errors?: GraphQLBody['errors'];
+}
+
+export function queryRepositories(
+  h: Harness,
+  namespace: string,
+  args: RepositoryArgs = {},
+  token?: string | null,
+): Promise<RepositoriesResult> {
+  return h.graphql<RepositoriesResult>(REPOSITORIES_QUERY, { namespace, ...args }, token);
+}
+
+export async function fetchRepositories(
+  h: Harness,
+  namespace: string,
+  args: RepositoryArgs = {},
+  token?: string | null,
+): Promise<Connection> {
+  const result = await queryRepositories(h, namespace, args, token);
+  expect(result.errors).toBeUndefined();
+  const connection = result.data?.namespace?.repositories;
+  if (!connection) throw new Error(`no repositories in ${JSON.stringify(result)}`);
+  return connection;
+}
+
+/**
+ * Lets the gateway learn that the sandbox keeps the name order: the first NAME request of a
+ * process proves it at one extra request (src/loaders/tag-lists.ts), so that a suite counting
+ * requests counts the steady ones.
+ */
+export async function settleNameOrder(h: Harness): Promise<void> {
+  const body = await h.graphql(
+    '{ repository(namespace: "library", name: "nginx") { tags(first: 1, orderBy: { field: NAME, direction: ASC }) { totalCount } } }',
+  );
+  expect(body.errors).toBeUndefined();
+  h.sandbox.resetRequests();
 }

@@ -54,3 +54,42 @@ describe('the circuit after a half-open trial', () => {
     expect(policy.circuit).toBe('closed');
   });
 });
+
+describe('only a success closes the circuit', () => {
+  const options = {
+    maxRetries: 0,
+    baseDelayMs: 100,
+    maxDelayMs: 5_000,
+    failureThreshold: 3,
+    openMs: 1_000,
+  };
+  let now = 0;
+  const deadline = (): number => now + 30_000;
+  const fault = (): Promise<never> =>
+    Promise.reject(new SwrError('status', 'SWR answered 503', 503));
+  const notFound = (): Promise<never> =>
+    Promise.reject(new SwrError('status', 'SWR answered 404', 404));
+
+  test('4xx answers between faults do not reset the count: the third fault opens it', async () => {
+    now = 0;
+    const policy = new UpstreamPolicy(options, () => now);
+    for (let i = 0; i < options.failureThreshold; i++) {
+      await expect(policy.run(fault, deadline())).rejects.toBeInstanceOf(SwrError);
+      await expect(policy.run(notFound, deadline())).rejects.toBeInstanceOf(SwrError);
+    }
+    expect(policy.circuit).toBe('open');
+  });
+
+  test('a 4xx trial leaves the circuit open; the next request is the next trial', async () => {
+    now = 0;
+    const policy = new UpstreamPolicy(options, () => now);
+    for (let i = 0; i < options.failureThreshold; i++) {
+      await expect(policy.run(fault, deadline())).rejects.toBeInstanceOf(SwrError);
+    }
+    now += options.openMs;
+    await expect(policy.run(notFound, deadline())).rejects.not.toBeInstanceOf(CircuitOpenError);
+    expect(policy.circuit).toBe('half-open');
+    await expect(policy.run(() => Promise.resolve('served'), deadline())).resolves.toBe('served');
+    expect(policy.circuit).toBe('closed');
+  });
+});

@@ -4,6 +4,13 @@ import { parseManifest } from '../../src/resolvers/manifest';
 import { parseErrorBody } from '../../src/swr/errors';
 import { decodeJson } from '../../src/swr/json';
 import { isValidNamespace, isValidRepositoryName, repositorySegment } from '../../src/swr/names';
+import {
+  isMissing,
+  readNamespaceList,
+  readRepositorySummary,
+  readTag,
+  totalRangeOf,
+} from '../../src/swr/records';
 
 describe('SWR error bodies', () => {
   it('reads all three shapes', () => {
@@ -23,6 +30,9 @@ describe('SWR error bodies', () => {
     expect(
       parseErrorBody('{"error_code":"SVCSTG.SWR.4030170","error_msg":"Insufficient permissions"}'),
     ).toEqual({ errorCode: 'SVCSTG.SWR.4030170', errorMessage: 'Insufficient permissions' });
+    expect(
+      parseErrorBody('{"error":{"code":"APIG.0301","message":"Incorrect IAM authentication"}}'),
+    ).toEqual({ errorCode: 'APIG.0301', errorMessage: 'Incorrect IAM authentication' });
   });
 
   it('gives no details, and never throws, for anything else', () => {
@@ -141,5 +151,95 @@ describe('parseManifest', () => {
     expect(v1?.layers).toEqual([{ mediaType: null, size: null, digest: 'sha256:b' }]);
     expect(parseManifest('not json')).toBeNull();
     expect(parseManifest('[1,2]')).toBeNull();
+  });
+});
+
+/** Any JSON value, or a field left out. */
+const anyField = fc.option(fc.jsonValue(), { nil: undefined });
+const dateTime = fc
+  .date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true })
+  .map((date) => date.toISOString());
+
+describe('the tolerant reader: a strict core, a default for everything else', () => {
+  const tagFields = [
+    'id',
+    'repo_id',
+    'image_id',
+    'manifest',
+    'digest',
+    'schema',
+    'path',
+    'internal_path',
+    'size',
+    'is_trusted',
+    'created',
+    'deleted',
+    'domain_id',
+    'scanned',
+    'tag_type',
+  ];
+
+  it('reads every tag that has a name and an update time, whatever its other fields hold', () => {
+    const others = fc.record(Object.fromEntries(tagFields.map((field) => [field, anyField])));
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), dateTime, others, (name, updated, rest) => {
+        const read = readTag({ ...rest, Tag: name, updated });
+        if (isMissing(read)) throw new Error(`refused: ${read.missing}`);
+        expect(read.Tag).toBe(name);
+        expect(read.updated).toBe(updated);
+        expect(typeof read.digest).toBe('string');
+        expect([0, 1]).toContain(read.tag_type);
+        expect(read.deleted === null || typeof read.deleted === 'string').toBe(true);
+        expect(read.scanned === undefined || typeof read.scanned === 'boolean').toBe(true);
+        expect(typeof read.size === 'bigint' || read.size >= 0).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses a tag without its name or its update time, naming the field', () => {
+    expect(readTag({ updated: '2025-01-01T00:00:00Z' })).toEqual({ missing: 'Tag' });
+    expect(readTag({ Tag: '', updated: '2025-01-01T00:00:00Z' })).toEqual({ missing: 'Tag' });
+    expect(readTag({ Tag: 'v1', updated: 'yesterday' })).toEqual({ missing: 'updated' });
+    expect(readTag(['v1'])).toEqual({ missing: 'the record itself' });
+  });
+
+  it('reads the 2025 reference repository: no description, no logo, nine fractional digits', () => {
+    const read = readRepositorySummary({
+      name: 'app',
+      namespace: 'team',
+      category: 'linux',
+      size: 2,
+      is_public: false,
+      num_images: 3,
+      num_download: 0,
+      created_at: '2017-09-11T03:00:02.542841141Z',
+      updated_at: '2017-09-11T03:00:02.542841141Z',
+      total_range: 1,
+    });
+    expect(read).toMatchObject({ description: '', updated_at: '2017-09-11T03:00:02.542841141Z' });
+    expect(readRepositorySummary({ name: 'app' })).toEqual({ missing: 'namespace' });
+    expect(readRepositorySummary({ namespace: 'team' })).toEqual({ missing: 'name' });
+    expect(readRepositorySummary({ name: 'app', namespace: 'team' })).toMatchObject({
+      created_at: '1970-01-01T00:00:00Z',
+      num_images: 0,
+      is_public: false,
+    });
+  });
+
+  it('leaves an organization without a name out of the organization list', () => {
+    expect(
+      readNamespaceList({ namespaces: [{ name: 'team' }, { auth: 7 }, { name: 'x', auth: 'y' }] }),
+    ).toEqual([
+      { name: 'team', creator_name: '', auth: 0 },
+      { name: 'x', creator_name: '', auth: 0 },
+    ]);
+  });
+
+  it('reads total_range only as a count', () => {
+    expect(totalRangeOf([{ total_range: 12 }])).toBe(12);
+    expect(totalRangeOf([{ total_range: -1 }])).toBeNull();
+    expect(totalRangeOf([{ total_range: 2 ** 40 }])).toBeNull();
+    expect(totalRangeOf([])).toBeNull();
   });
 });
