@@ -230,6 +230,14 @@ export function loadConfig(env: Env = process.env): Config {
         problems,
       ),
       maxNodes: integer(env, 'MAX_NODES', DEFAULT_LIMITS.maxNodes, 1, 1_000_000, problems),
+      versionOrderMaxTags: integer(
+        env,
+        'VERSION_ORDER_MAX_TAGS',
+        DEFAULT_LIMITS.versionOrderMaxTags,
+        1,
+        100_000,
+        problems,
+      ),
       blockFieldSuggestions: env.NODE_ENV === 'production',
     },
     keepAliveTimeoutMs: integer(

@@ -252,6 +252,12 @@ export type Repository = Node & {
   internalPullPath: Scalars['String']['output'];
   /** Whether anyone may pull the repository's images. */
   isPublic: Scalars['Boolean']['output'];
+  /**
+   * The tag of the highest version of a variant, in the `VERSION` order; null when there is none.
+   * Reads the whole tag list, as `tags(orderBy: {field: VERSION})` does, and shares the read with
+   * it in one request.
+   */
+  latestTag: Maybe<Tag>;
   /** The repository name; it may contain `/`. */
   name: Scalars['String']['output'];
   /** The organization (SWR namespace) that owns the repository. */
@@ -266,11 +272,26 @@ export type Repository = Node & {
   tagCount: Scalars['Int']['output'];
   /**
    * The repository's tags as a Relay cursor connection. Without `first` or `last`, the first 20.
-   * `first` and `last` accept 0 to 100.
+   * `first` and `last` accept 0 to 100. Ordered by `VERSION`, the gateway reads the whole list
+   * (⌈tags ÷ 1,000⌉ SWR requests, in two round trips at most) and sorts it; a list longer than
+   * `VERSION_ORDER_MAX_TAGS` (10,000 unless configured) is refused with `QUERY_TOO_EXPENSIVE`, and
+   * the cost limit counts the requests of the longest list it orders. `@cost` below is that of the
+   * orders SWR sorts itself.
    */
   tags: TagConnection;
   /** When the repository was last changed. */
   updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/**
+ * An image repository in SWR. Its details (`description` to `internalPullPath`) are read from SWR
+ * once per request, and not at all for a repository that came from `Namespace.repositories`;
+ * `tags` needs no details.
+ */
+export type RepositoryLatestTagArgs = {
+  stable?: InputMaybe<Scalars['Boolean']['input']>;
+  variant?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -296,6 +317,7 @@ export type RepositoryTagsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   nameContains?: InputMaybe<Scalars['String']['input']>;
   orderBy?: InputMaybe<TagOrder>;
+  variant?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A page of repositories. */
@@ -420,7 +442,15 @@ export type TagOrderField =
   /** The tag name. */
   | 'NAME'
   /** The time the tag was last pushed. */
-  | 'UPDATED_AT';
+  | 'UPDATED_AT'
+  /**
+   * The tag name read as a version, after Renovate's `docker` versioning: numbers compared as
+   * numbers (`1.10` after `1.9`), an optional leading `v`, the text after the first `-` a variant
+   * (`1.25.3-alpine` is not older than `1.25.3`) unless it is a pre-release (`-rc.1`, `-beta`,
+   * `-alpha.3`, before their release); equal versions by name; tags that are no versions (`latest`,
+   * commit hashes) after every version, by name, in either direction. See docs/versions.md.
+   */
+  | 'VERSION';
 
 /** What a linked specification is needed for. */
 export type Link__Purpose =
@@ -712,6 +742,7 @@ export type RepositoryResolvers<ContextType = GatewayContext, ParentType extends
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   internalPullPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   isPublic?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  latestTag?: Resolver<Maybe<ResolversTypes['Tag']>, ParentType, ContextType, RequireFields<RepositoryLatestTagArgs, 'stable'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   pullPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -1,4 +1,6 @@
 import type { CostHints } from '../graphql/cost-schema';
+import { DEFAULT_LIMITS, type QueryLimits } from '../graphql/limits';
+import { MAX_UPSTREAM_LIMIT } from '../pagination/plan';
 import { PAGE_LIMITS } from './connection';
 import { MAX_NODE_IDS } from './nodes';
 import { namespaceFields, repositoryDetailFields } from './registry';
@@ -7,7 +9,24 @@ import { namespaceFields, repositoryDetailFields } from './registry';
  * What the schema's `@cost` and `@listSize` cannot say about the requests these resolvers make,
  * for the cost model (src/graphql/cost.ts).
  */
-export const COST_HINTS: CostHints = {
+export function costHints(limits: Pick<QueryLimits, 'versionOrderMaxTags'>): CostHints {
+  return { ...STATIC_HINTS, weightsByArguments: versionOrderWeights(limits.versionOrderMaxTags) };
+}
+
+/**
+ * The version order reads the whole list (whole-tag-lists.ts): ⌈length ÷ 1,000⌉ requests, the
+ * most for the longest list it orders; a longer one is refused after its first request.
+ */
+function versionOrderWeights(maxTags: number): CostHints['weightsByArguments'] {
+  const wholeList = Math.max(1, Math.ceil(maxTags / MAX_UPSTREAM_LIMIT));
+  return {
+    'Repository.tags': ({ orderBy }) =>
+      (orderBy as { field?: unknown } | undefined)?.field === 'VERSION' ? wholeList : null,
+    'Repository.latestTag': () => wholeList,
+  };
+}
+
+const STATIC_HINTS: CostHints = {
   // Read through the details loaders, once per object (registry.ts).
   detailFields: {
     Repository: Object.keys(repositoryDetailFields),
@@ -33,3 +52,6 @@ export const COST_HINTS: CostHints = {
   listArguments: { 'Query.nodes': { argument: 'ids', max: MAX_NODE_IDS } },
   maxPageSize: PAGE_LIMITS.maxPageSize,
 };
+
+/** The hints for the default limits. */
+export const COST_HINTS = costHints(DEFAULT_LIMITS);

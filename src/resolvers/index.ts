@@ -22,6 +22,7 @@ import {
 import { resolveRepositoryConnection } from './repository-connection';
 import { BigIntScalar, DateTimeScalar } from './scalars';
 import { resolveTagConnection } from './tag-connection';
+import { findLatestTag } from './version-connection';
 
 /** Resolvers only wire arguments to the pagination module and the loaders. */
 
@@ -83,6 +84,7 @@ export const resolvers: Resolvers = {
       const tag = await findTag(repository, name, context);
       return tag && { tag, repository };
     },
+    latestTag: (repository, args, context) => findLatestTag(repository, args, context),
   },
 
   TagConnection: connectionFields<TagConnectionModel, SwrTag, TagModel>((tag, { repository }) => ({

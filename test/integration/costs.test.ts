@@ -137,6 +137,15 @@ const CASES: Case[] = [
     exact: false,
   },
   {
+    // The whole list of 2,500 tags: 3 requests, of the 10 counted for the longest list ordered.
+    name: 'the latest version and the tags in the version order: fewer than counted',
+    covers: ['Repository.latestTag'],
+    query: `{ repository(namespace: "library", name: "app") {
+      latestTag { name } tags(orderBy: { field: VERSION, direction: DESC }) { nodes { name } }
+    } }`,
+    exact: false,
+  },
+  {
     // Last: it changes the sandbox.
     name: 'deleting a tag',
     covers: ['Mutation.deleteTag'],
