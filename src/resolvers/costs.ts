@@ -3,7 +3,8 @@ import { DEFAULT_LIMITS, type QueryLimits } from '../graphql/limits';
 import { MAX_UPSTREAM_LIMIT } from '../pagination/plan';
 import { PAGE_LIMITS } from './connection';
 import { MAX_NODE_IDS } from './nodes';
-import { namespaceFields, repositoryDetailFields } from './registry';
+import { namespaceFields } from './namespaces';
+import { repositoryDetailFields } from './repository-fields';
 
 /**
  * What the schema's `@cost` and `@listSize` cannot say about the requests these resolvers make,
@@ -27,7 +28,7 @@ function versionOrderWeights(maxTags: number): CostHints['weightsByArguments'] {
 }
 
 const STATIC_HINTS: CostHints = {
-  // Read through the details loaders, once per object (registry.ts).
+  // Read through the details loaders, once per object (namespaces.ts, repository-fields.ts).
   detailFields: {
     Repository: Object.keys(repositoryDetailFields),
     Namespace: Object.keys(namespaceFields),
@@ -42,7 +43,7 @@ const STATIC_HINTS: CostHints = {
     'Query.nodes': { detailsLoaded: false },
     // The list's records prime the details loader (repository-connection.ts).
     'Namespace.repositories': { detailsLoaded: true },
-    // The change makes the request's loaders forget the repository (registry.ts).
+    // The change makes the request's loaders forget the repository (tag-deletion.ts).
     'Mutation.deleteTag': { detailsLoaded: false },
   },
   // A tag reference is looked up by its name (`tagById`, loaders/tag-by-name.ts); a repository

@@ -9,16 +9,10 @@ import { childFieldArguments } from './lookahead';
 import { parseManifest } from './manifest';
 import type { RepositoryConnectionModel, TagConnectionModel, TagModel } from './models';
 import { nodeById, nodesByIds, nodeType, tagById } from './nodes';
-import {
-  deleteTag,
-  findNamespace,
-  findTag,
-  listNamespaces,
-  namespaceFields,
-  namespaceRef,
-  repositoryDetailFields,
-  repositoryRef,
-} from './registry';
+import { findNamespace, listNamespaces, namespaceFields } from './namespaces';
+import { namespaceRef, repositoryRef } from './refs';
+import { findTag, repositoryDetailFields } from './repository-fields';
+import { deleteTag } from './tag-deletion';
 import { resolveRepositoryConnection } from './repository-connection';
 import { BigIntScalar, DateTimeScalar } from './scalars';
 import { resolveTagConnection } from './tag-connection';
