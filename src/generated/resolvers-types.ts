@@ -4,6 +4,7 @@ import type { RepositoryModel, TagModel, TagConnectionModel, TagEdgeModel, Names
 import type { GatewayContext } from '../graphql/context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -25,6 +26,17 @@ export type Scalars = {
   link__Import: { input: string | { name: string; as?: string }; output: string | { name: string; as?: string }; }
 };
 
+/** A tag `deleteTags` did not delete. */
+export type DeleteTagFailure = {
+  __typename?: 'DeleteTagFailure';
+  /** The error code `deleteTag` would have failed with, for example `NOT_FOUND` or `FORBIDDEN`. */
+  code: Scalars['String']['output'];
+  /** What went wrong, for a person. */
+  message: Scalars['String']['output'];
+  /** The tag name, as given. */
+  tag: Scalars['String']['output'];
+};
+
 /** The tag to delete. */
 export type DeleteTagInput = {
   /** The organization (SWR namespace), for example `library`. */
@@ -41,6 +53,27 @@ export type DeleteTagPayload = {
   /** The global id the deleted tag had (see `Tag.id`), for removing it from client caches. */
   deletedTagId: Scalars['ID']['output'];
   /** The repository the tag was deleted from; its fields are read after the deletion. */
+  repository: Repository;
+};
+
+/** The tags to delete. */
+export type DeleteTagsInput = {
+  /** The organization (SWR namespace), for example `library`. */
+  namespace: Scalars['String']['input'];
+  /** The repository name; it may contain `/`. */
+  repository: Scalars['String']['input'];
+  /** The tag names, 1 to 20, for example `["1.2.3", "1.2.4"]`. */
+  tags: Array<Scalars['String']['input']>;
+};
+
+/** The result of `deleteTags`. */
+export type DeleteTagsPayload = {
+  __typename?: 'DeleteTagsPayload';
+  /** The global ids the deleted tags had (see `Tag.id`), for removing them from client caches. */
+  deletedTagIds: Array<Scalars['ID']['output']>;
+  /** The tags that were not deleted, and why. */
+  failures: Array<DeleteTagFailure>;
+  /** The repository the tags were deleted from; its fields are read after the deletions. */
   repository: Repository;
 };
 
@@ -79,11 +112,24 @@ export type Mutation = {
    * again. `NOT_FOUND` when the organization, the repository or the tag does not exist.
    */
   deleteTag: DeleteTagPayload;
+  /**
+   * Deletes 1 to 20 tags of a repository, for a front end's select-all: each name once (a name
+   * given twice is deleted once), never retried, a few at a time. A tag that could not be deleted
+   * is reported in `failures` with the code `deleteTag` would have failed with (`NOT_FOUND`,
+   * `FORBIDDEN`…), and the others are still deleted. `BAD_USER_INPUT`, with nothing deleted, for
+   * no tags, more than 20, or a name that is no valid tag name. Costs one SWR request per tag.
+   */
+  deleteTags: DeleteTagsPayload;
 };
 
 
 export type MutationDeleteTagArgs = {
   input: DeleteTagInput;
+};
+
+
+export type MutationDeleteTagsArgs = {
+  input: DeleteTagsInput;
 };
 
 /**
@@ -572,9 +618,12 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 export type ResolversTypes = ResolversObject<{
   BigInt: ResolverTypeWrapper<Scalars['BigInt']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeleteTagFailure: ResolverTypeWrapper<DeleteTagFailure>;
   DeleteTagInput: DeleteTagInput;
   DeleteTagPayload: ResolverTypeWrapper<DeleteTagPayloadModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  DeleteTagsInput: DeleteTagsInput;
+  DeleteTagsPayload: ResolverTypeWrapper<Omit<DeleteTagsPayload, 'repository'> & { repository: ResolversTypes['Repository'] }>;
   Descriptor: ResolverTypeWrapper<Descriptor>;
   Manifest: ResolverTypeWrapper<Manifest>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -609,9 +658,12 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   BigInt: Scalars['BigInt']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DeleteTagFailure: DeleteTagFailure;
   DeleteTagInput: DeleteTagInput;
   DeleteTagPayload: DeleteTagPayloadModel;
   ID: Scalars['ID']['output'];
+  DeleteTagsInput: DeleteTagsInput;
+  DeleteTagsPayload: Omit<DeleteTagsPayload, 'repository'> & { repository: ResolversParentTypes['Repository'] };
   Descriptor: Descriptor;
   Manifest: Manifest;
   Mutation: Record<PropertyKey, never>;
@@ -668,8 +720,20 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DeleteTagFailureResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeleteTagFailure'] = ResolversParentTypes['DeleteTagFailure']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tag?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type DeleteTagPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeleteTagPayload'] = ResolversParentTypes['DeleteTagPayload']> = ResolversObject<{
   deletedTagId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  repository?: Resolver<ResolversTypes['Repository'], ParentType, ContextType>;
+}>;
+
+export type DeleteTagsPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeleteTagsPayload'] = ResolversParentTypes['DeleteTagsPayload']> = ResolversObject<{
+  deletedTagIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  failures?: Resolver<Array<ResolversTypes['DeleteTagFailure']>, ParentType, ContextType>;
   repository?: Resolver<ResolversTypes['Repository'], ParentType, ContextType>;
 }>;
 
@@ -689,6 +753,7 @@ export type ManifestResolvers<ContextType = GatewayContext, ParentType extends R
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   deleteTag?: Resolver<ResolversTypes['DeleteTagPayload'], ParentType, ContextType, RequireFields<MutationDeleteTagArgs, 'input'>>;
+  deleteTags?: Resolver<ResolversTypes['DeleteTagsPayload'], ParentType, ContextType, RequireFields<MutationDeleteTagsArgs, 'input'>>;
 }>;
 
 export type NamespaceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Namespace'] = ResolversParentTypes['Namespace'], FederationReferenceType extends FederationReferenceTypes['Namespace'] = FederationReferenceTypes['Namespace']> = ResolversObject<{
@@ -812,7 +877,9 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   BigInt?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  DeleteTagFailure?: DeleteTagFailureResolvers<ContextType>;
   DeleteTagPayload?: DeleteTagPayloadResolvers<ContextType>;
+  DeleteTagsPayload?: DeleteTagsPayloadResolvers<ContextType>;
   Descriptor?: DescriptorResolvers<ContextType>;
   Manifest?: ManifestResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

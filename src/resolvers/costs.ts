@@ -5,26 +5,35 @@ import { PAGE_LIMITS } from './connection';
 import { MAX_NODE_IDS } from './nodes';
 import { namespaceFields } from './namespaces';
 import { repositoryDetailFields } from './repository-fields';
+import { MAX_DELETED_TAGS } from './tag-deletion';
 
 /**
  * What the schema's `@cost` and `@listSize` cannot say about the requests these resolvers make,
  * for the cost model (src/graphql/cost.ts).
  */
 export function costHints(limits: Pick<QueryLimits, 'versionOrderMaxTags'>): CostHints {
-  return { ...STATIC_HINTS, weightsByArguments: versionOrderWeights(limits.versionOrderMaxTags) };
+  return { ...STATIC_HINTS, weightsByArguments: argumentWeights(limits.versionOrderMaxTags) };
 }
 
 /**
- * The version order reads the whole list (whole-tag-lists.ts): ⌈length ÷ 1,000⌉ requests, the
- * most for the longest list it orders; a longer one is refused after its first request.
+ * The fields whose requests depend on their arguments. The version order reads the whole list
+ * (whole-tag-lists.ts): ⌈length ÷ 1,000⌉ requests, the most for the longest list it orders; a
+ * longer one is refused after its first request.
  */
-function versionOrderWeights(maxTags: number): CostHints['weightsByArguments'] {
+function argumentWeights(maxTags: number): CostHints['weightsByArguments'] {
   const wholeList = Math.max(1, Math.ceil(maxTags / MAX_UPSTREAM_LIMIT));
   return {
     'Repository.tags': ({ orderBy }) =>
       (orderBy as { field?: unknown } | undefined)?.field === 'VERSION' ? wholeList : null,
     'Repository.latestTag': () => wholeList,
+    // One DELETE per tag given, each name once (tag-deletion.ts).
+    'Mutation.deleteTags': ({ input }) => deletionCount(input),
   };
+}
+
+function deletionCount(input: unknown): number {
+  const tags = (input as { tags?: unknown } | undefined)?.tags;
+  return Array.isArray(tags) ? Math.min(new Set(tags).size, MAX_DELETED_TAGS) : MAX_DELETED_TAGS;
 }
 
 const STATIC_HINTS: CostHints = {
@@ -45,6 +54,7 @@ const STATIC_HINTS: CostHints = {
     'Namespace.repositories': { detailsLoaded: true },
     // The change makes the request's loaders forget the repository (tag-deletion.ts).
     'Mutation.deleteTag': { detailsLoaded: false },
+    'Mutation.deleteTags': { detailsLoaded: false },
   },
   // A tag reference is looked up by its name (`tagById`, loaders/tag-by-name.ts); a repository
   // or organization reference only checks its names.

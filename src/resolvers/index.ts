@@ -12,7 +12,7 @@ import { nodeById, nodesByIds, nodeType, tagById } from './nodes';
 import { findNamespace, listNamespaces, namespaceFields } from './namespaces';
 import { namespaceRef, repositoryRef } from './refs';
 import { findTag, repositoryDetailFields } from './repository-fields';
-import { deleteTag } from './tag-deletion';
+import { deleteTag, deleteTags } from './tag-deletion';
 import { resolveRepositoryConnection } from './repository-connection';
 import { BigIntScalar, DateTimeScalar } from './scalars';
 import { resolveTagConnection } from './tag-connection';
@@ -40,6 +40,7 @@ export const resolvers: Resolvers = {
 
   Mutation: {
     deleteTag: (_, { input }, context) => deleteTag(input, context),
+    deleteTags: (_, { input }, context) => deleteTags(input, context),
   },
 
   Node: {

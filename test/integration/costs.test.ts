@@ -146,6 +146,18 @@ const CASES: Case[] = [
     exact: false,
   },
   {
+    // Twenty names no tag has: twenty DELETEs, nothing changed.
+    name: 'deleting 20 tags',
+    covers: ['Mutation.deleteTags'],
+    query: `mutation {
+      deleteTags(input: { namespace: "library", repository: "busybox", tags: [${Array.from(
+        { length: 20 },
+        (_, i) => `"gone-${i}"`,
+      ).join(', ')}] }) { deletedTagIds failures { code } }
+    }`,
+    exact: true,
+  },
+  {
     // Last: it changes the sandbox.
     name: 'deleting a tag',
     covers: ['Mutation.deleteTag'],
