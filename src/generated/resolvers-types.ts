@@ -169,7 +169,7 @@ export type NamespaceRepositoriesArgs = {
   orderBy?: InputMaybe<RepositoryOrder>;
 };
 
-/** What a token may do in an organization (SWR's `auth`). */
+/** What a token may do in an organization and its repositories (SWR's `auth`). */
 export type NamespacePermission =
   /** Push, pull and delete images (auth 3). */
   | 'EDIT'
@@ -327,6 +327,13 @@ export type Repository = Node & {
   tags: TagConnection;
   /** When the repository was last changed. */
   updatedAt: Scalars['DateTime']['output'];
+  /** Whether the token may delete the repository's tags (`EDIT` or `MANAGE`). */
+  viewerCanDelete: Scalars['Boolean']['output'];
+  /**
+   * What the token may do with the repository, from SWR's grant on its organization (read once
+   * per request and organization); null for a level this API does not know.
+   */
+  viewerPermission: Maybe<NamespacePermission>;
 };
 
 
@@ -444,6 +451,13 @@ export type Tag = Node & {
   size: Scalars['BigInt']['output'];
   /** When the tag was last pushed. */
   updatedAt: Scalars['DateTime']['output'];
+  /** Whether the token may delete the tag (`EDIT` or `MANAGE`). */
+  viewerCanDelete: Scalars['Boolean']['output'];
+  /**
+   * What the token may do with the tag: its repository's `viewerPermission`, read once per request
+   * and organization (the cost limit counts one SWR request per repository the tags belong to).
+   */
+  viewerPermission: Maybe<NamespacePermission>;
 };
 
 /** A page of tags. */
@@ -816,6 +830,8 @@ export type RepositoryResolvers<ContextType = GatewayContext, ParentType extends
   tagCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   tags?: Resolver<ResolversTypes['TagConnection'], ParentType, ContextType, RequireFields<RepositoryTagsArgs, 'orderBy'>>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  viewerCanDelete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  viewerPermission?: Resolver<Maybe<ResolversTypes['NamespacePermission']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -851,6 +867,8 @@ export type TagResolvers<ContextType = GatewayContext, ParentType extends Resolv
   schemaVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   size?: Resolver<ResolversTypes['BigInt'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  viewerCanDelete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  viewerPermission?: Resolver<Maybe<ResolversTypes['NamespacePermission']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 

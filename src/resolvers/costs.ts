@@ -6,6 +6,7 @@ import { MAX_NODE_IDS } from './nodes';
 import { namespaceFields } from './namespaces';
 import { repositoryDetailFields } from './repository-fields';
 import { MAX_DELETED_TAGS } from './tag-deletion';
+import { tagViewerFields } from './viewer';
 
 /**
  * What the schema's `@cost` and `@listSize` cannot say about the requests these resolvers make,
@@ -41,6 +42,8 @@ const STATIC_HINTS: CostHints = {
   detailFields: {
     Repository: Object.keys(repositoryDetailFields),
     Namespace: Object.keys(namespaceFields),
+    // The organization's grant: one request for the tags of one repository (viewer.ts).
+    Tag: Object.keys(tagViewerFields),
   },
   newObjects: {
     'Query.repository': { detailsLoaded: false },

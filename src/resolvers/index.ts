@@ -17,6 +17,7 @@ import { resolveRepositoryConnection } from './repository-connection';
 import { BigIntScalar, DateTimeScalar } from './scalars';
 import { resolveTagConnection } from './tag-connection';
 import { findLatestTag } from './version-connection';
+import { repositoryViewerFields, tagViewerFields } from './viewer';
 
 /** Resolvers only wire arguments to the pagination module and the loaders. */
 
@@ -71,6 +72,7 @@ export const resolvers: Resolvers = {
       Promise.resolve().then(() => repositoryRef(namespace, name)),
     id: (repository) => repositoryGlobalId(repository),
     ...repositoryDetailFields,
+    ...repositoryViewerFields,
     tags: (repository, args, context) => resolveTagConnection(repository, args, context),
     async tag(repository, { name }, context) {
       if (!isValidTagName(name)) {
@@ -110,5 +112,6 @@ export const resolvers: Resolvers = {
     manifest: ({ tag }) => parseManifest(tag.manifest),
     manifestJson: ({ tag }) => tag.manifest,
     repository: ({ repository }) => repository,
+    ...tagViewerFields,
   },
 };

@@ -56,9 +56,20 @@ const PERMISSIONS: Readonly<Record<number, NamespacePermission>> = {
   1: 'READ',
 };
 
+/**
+ * What the token may do in an organization, from SWR's grant (`auth`), read once per request;
+ * null for a level this API does not know.
+ */
+export async function namespacePermission(
+  name: string,
+  context: GatewayContext,
+): Promise<NamespacePermission | null> {
+  return PERMISSIONS[(await namespaceRecord(name, context)).auth] ?? null;
+}
+
 export const namespaceFields = {
   creatorName: async ({ name }: NamespaceModel, _args: unknown, context: GatewayContext) =>
     (await namespaceRecord(name, context)).creator_name,
-  permission: async ({ name }: NamespaceModel, _args: unknown, context: GatewayContext) =>
-    PERMISSIONS[(await namespaceRecord(name, context)).auth] ?? null,
+  permission: ({ name }: NamespaceModel, _args: unknown, context: GatewayContext) =>
+    namespacePermission(name, context),
 };

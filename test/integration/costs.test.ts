@@ -146,6 +146,14 @@ const CASES: Case[] = [
     exact: false,
   },
   {
+    // The organization's grant, read once for both fields: one request, two counted.
+    name: 'what the viewer may do with a repository: fewer than counted',
+    covers: ['Repository.viewerPermission', 'Repository.viewerCanDelete'],
+    query:
+      '{ repository(namespace: "library", name: "nginx") { viewerPermission viewerCanDelete } }',
+    exact: false,
+  },
+  {
     // Twenty names no tag has: twenty DELETEs, nothing changed.
     name: 'deleting 20 tags',
     covers: ['Mutation.deleteTags'],
