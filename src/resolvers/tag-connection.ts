@@ -10,7 +10,7 @@ import type { SwrTag } from '../swr/types';
 import { nameOrder, timeOrder } from '../pagination/anchor';
 import { ORDER_TYPES, resolveConnection, type Anchoring } from './connection';
 import type { TagConnectionModel } from './models';
-import { versionAnchoring, versionWindows } from './version-connection';
+import { resolveVersionConnection } from './version-connection';
 import type { WholeTagList } from '../loaders/whole-tag-lists';
 
 /** `Repository.tags`: a repository's tags, ordered and filtered, as a connection. */
@@ -95,19 +95,11 @@ export async function resolveTagConnection(
   const orderType = ORDER_TYPES[orderBy.direction];
   const connection =
     orderBy.field === 'VERSION'
-      ? await resolveConnection(
+      ? await resolveVersionConnection(
           args,
-          {
-            list: {
-              whole: wholeList(repository, filters.nameContains),
-              direction: orderType,
-              ...filters,
-            },
-            scope,
-            loader: versionWindows,
-            anchoring: versionAnchoring(orderType),
-            subject,
-          },
+          { whole: wholeList(repository, filters.nameContains), direction: orderType, ...filters },
+          scope,
+          subject,
           context,
         )
       : await resolveSwrOrdered(

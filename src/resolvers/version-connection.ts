@@ -12,8 +12,8 @@ import {
   variantOf,
   type Direction,
 } from '../versions/version-order';
-import type { Anchoring } from './connection';
-import type { RepositoryModel, TagModel } from './models';
+import { resolveConnection, type Anchoring, type ConnectionArgs } from './connection';
+import type { ConnectionModel, RepositoryModel, TagModel } from './models';
 import { withUpstream } from './upstream';
 
 /**
@@ -57,11 +57,23 @@ function keep(list: VersionList): (tag: SwrTag) => boolean {
     (list.variant === null || variantOf(tag.Tag) === list.variant);
 }
 
+/** The version-ordered lists of one request, each filtered and sorted once. */
+interface VersionLists {
+  windows: WindowLoader<VersionList, SwrTag>;
+  /** Where a tag's name places it in a list: its offset, or that of the first tag after it. */
+  place(list: VersionList, name: string): Promise<number>;
+}
+
+const requestLists = new WeakMap<Loaders, VersionLists>();
+
 /**
- * The version-ordered lists as a window loader, so that the connection code reads them as it
- * reads SWR's: each list filtered and sorted once per request.
+ * The version-ordered lists of the request, as a window loader (so that the connection code
+ * reads them as it reads SWR's) and by the place of a name (so that a cursor finds its place at
+ * once, however far pushes and deletions moved it).
  */
-export function versionWindows(loaders: Loaders): WindowLoader<VersionList, SwrTag> {
+export function versionLists(loaders: Loaders): VersionLists {
+  let lists = requestLists.get(loaders);
+  if (lists) return lists;
   const sorted = new WeakMap<VersionList, Promise<SwrTag[]>>();
   const sortedList = (list: VersionList): Promise<SwrTag[]> => {
     let rows = sorted.get(list);
@@ -73,17 +85,38 @@ export function versionWindows(loaders: Loaders): WindowLoader<VersionList, SwrT
     }
     return rows;
   };
-  return {
-    async load({ list, range }): Promise<ListWindow<SwrTag>> {
-      const rows = await sortedList(list);
-      return { items: rows.slice(range.start, range.end), total: rows.length };
+  lists = {
+    windows: {
+      async load({ list, range }): Promise<ListWindow<SwrTag>> {
+        const rows = await sortedList(list);
+        return { items: rows.slice(range.start, range.end), total: rows.length };
+      },
+      // Each connection sorts its own list; the whole lists it reads are forgotten upstream.
+      forget: () => undefined,
     },
-    forget: () => undefined,
+    async place(list, name) {
+      const rows = await sortedList(list);
+      return firstNotBefore(rows, (tag) => compareTagNames(tag.Tag, name, list.direction));
+    },
   };
+  requestLists.set(loaders, lists);
+  return lists;
+}
+
+/** The first index whose row does not sort before the name (`compare` ≥ 0), by bisection. */
+function firstNotBefore(rows: readonly SwrTag[], compare: (row: SwrTag) => number): number {
+  let low = 0;
+  let high = rows.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compare(rows[middle] as SwrTag) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** A cursor of the version order names its tag; the name places it. */
-export function versionAnchoring(direction: Direction): Anchoring<SwrTag> {
+function versionAnchoring(direction: Direction): Anchoring<SwrTag> {
   return {
     order: { compare: (row, anchor) => compareTagNames(row.Tag, anchor.name, direction) },
     keyOf: (tag) => tag.Tag,
@@ -110,4 +143,26 @@ export function findLatestTag(
     const tag = latestVersion(tags, (row) => row.Tag, wanted, stable ?? true);
     return tag && { tag, repository };
   });
+}
+
+/** `Repository.tags` in the version order. */
+export function resolveVersionConnection(
+  args: ConnectionArgs,
+  list: VersionList,
+  scope: string,
+  subject: string,
+  context: GatewayContext,
+): Promise<ConnectionModel<SwrTag>> {
+  return resolveConnection(
+    args,
+    {
+      list,
+      scope,
+      subject,
+      loader: (loaders) => versionLists(loaders).windows,
+      anchoring: versionAnchoring(list.direction),
+      place: (anchor, loaders) => versionLists(loaders).place(list, anchor.name),
+    },
+    context,
+  );
 }

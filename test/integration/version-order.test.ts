@@ -266,3 +266,41 @@ describe('bounds', () => {
     expect(latest.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_EXPENSIVE');
   });
 });
+
+describe('cursors of the version order', () => {
+  test('a cursor whose tag moved by more than 2,000 places, or was deleted, still pages from its place', async () => {
+    const own = await startHarness();
+    try {
+      const query = (variables: Record<string, unknown>) =>
+        own.graphql(TAGS, { namespace: 'library', name: 'nginx', direction: 'DESC', ...variables });
+      const first = await query({ first: 10 });
+      const start = (first.data?.repository as { tags: Page }).tags;
+      const cursor = start.pageInfo.endCursor;
+      const cursorTag = start.edges[9]?.node.name ?? '';
+      const pushed = Array.from({ length: 2100 }, (_, i) => `9999.${i}.0`);
+      for (const tag of pushed) own.sandbox.pushTag('library', 'nginx', tag);
+      const now = refSorted([...sandboxNames('library', 'nginx'), ...pushed], 'desc');
+      const at = now.indexOf(cursorTag);
+      expect(at).toBe(2109);
+      const after = await query({ first: 10, after: cursor });
+      expect(after.errors).toBeUndefined();
+      expect(names((after.data?.repository as { tags: Page }).tags)).toEqual(
+        now.slice(at + 1, at + 11),
+      );
+      const before = await query({ last: 10, before: cursor });
+      expect(names((before.data?.repository as { tags: Page }).tags)).toEqual(
+        now.slice(at - 10, at),
+      );
+      const deleted = await own.graphql(
+        `mutation { deleteTag(input: { namespace: "library", repository: "nginx", tag: "${cursorTag}" }) { deletedTagId } }`,
+      );
+      expect(deleted.errors).toBeUndefined();
+      const afterGone = await query({ first: 10, after: cursor });
+      expect(names((afterGone.data?.repository as { tags: Page }).tags)).toEqual(
+        now.slice(at + 1, at + 11),
+      );
+    } finally {
+      await own.close();
+    }
+  });
+});
