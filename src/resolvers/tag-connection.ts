@@ -10,7 +10,7 @@ import type { SwrTag } from '../swr/types';
 import { nameOrder, timeOrder } from '../pagination/anchor';
 import { ORDER_TYPES, resolveConnection, type Anchoring } from './connection';
 import type { TagConnectionModel } from './models';
-import { resolveVersionConnection } from './version-connection';
+import { checkedVariant, resolveVersionConnection } from './version-connection';
 import type { WholeTagList } from '../loaders/whole-tag-lists';
 
 /** `Repository.tags`: a repository's tags, ordered and filtered, as a connection. */
@@ -58,16 +58,10 @@ function checkedFilters(args: RepositoryTagsArgs, field: string): TagFilters {
       'nameContains',
     );
   }
-  const variant = args.variant ?? null;
-  if (variant !== null && field !== 'VERSION') {
+  if (args.variant != null && field !== 'VERSION') {
     throw badUserInput('`variant` filters the `VERSION` order only.', 'variant');
   }
-  if (variant !== null && variant !== '' && !isValidTagFragment(variant)) {
-    throw badUserInput(
-      '`variant` must be empty, or 1 to 128 of the characters a tag name may hold.',
-      'variant',
-    );
-  }
+  const variant = checkedVariant(args.variant);
   return { nameContains, variant };
 }
 

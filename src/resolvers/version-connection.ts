@@ -20,8 +20,18 @@ import { withUpstream } from './upstream';
  * `Repository.tags` in the version order, which SWR cannot sort by: the whole list is read once
  * per request (loaders/whole-tag-lists.ts), filtered and sorted here, and paged as any list is,
  * through the same connection code. A cursor names its tag, whose place in the order its name
- * alone fixes, so paging survives pushes and deletions exactly.
+ * alone fixes, so paging survives pushes and deletions exactly. `Repository.latestTag` reads the
+ * same whole list.
  */
+
+/** A `variant` argument: null for none, empty for the versions without one. */
+export function checkedVariant(variant: string | null | undefined): string | null {
+  if (variant == null || variant === '' || isValidTagFragment(variant)) return variant ?? null;
+  throw badUserInput(
+    '`variant` must be empty, or 1 to 128 of the characters a tag name may hold.',
+    'variant',
+  );
+}
 
 /** One version-ordered list: the whole list SWR gives, and what the gateway does to it. */
 export interface VersionList {
@@ -34,7 +44,7 @@ export interface VersionList {
 }
 
 /** The bound on a list ordered by version, as a GraphQL error the caller can act on. */
-export function tooLong(error: ListTooLongError): Error {
+function tooLong(error: ListTooLongError): Error {
   return gatewayError(
     'QUERY_TOO_EXPENSIVE',
     `The list holds ${error.total} tags, more than the ${error.maxTags} that can be ordered by version: narrow it with \`nameContains\`, or order by NAME or UPDATED_AT.`,
@@ -43,7 +53,7 @@ export function tooLong(error: ListTooLongError): Error {
 }
 
 /** The whole list of a repository (and SWR's name filter), with the bound's error coded. */
-export async function wholeTagList(loaders: Loaders, list: WholeTagList): Promise<SwrTag[]> {
+async function wholeTagList(loaders: Loaders, list: WholeTagList): Promise<SwrTag[]> {
   try {
     return await loaders.wholeTagLists.load(list);
   } catch (error) {
@@ -130,13 +140,7 @@ export function findLatestTag(
   { variant, stable }: RepositoryLatestTagArgs,
   context: GatewayContext,
 ): Promise<TagModel | null> {
-  const wanted = variant ?? '';
-  if (wanted !== '' && !isValidTagFragment(wanted)) {
-    throw badUserInput(
-      '`variant` must be empty, or 1 to 128 of the characters a tag name may hold.',
-      'variant',
-    );
-  }
+  const wanted = checkedVariant(variant) ?? '';
   const subject = `the repository ${repository.namespace}/${repository.name}`;
   return withUpstream(context, subject, async (loaders) => {
     const tags = await wholeTagList(loaders, { repository });

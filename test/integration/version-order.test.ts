@@ -188,6 +188,19 @@ describe('filters of the version order', () => {
     expect(names(p)).toEqual(expected.slice(0, 100));
   });
 
+  test.each([
+    '{ repository(namespace: "library", name: "app") { tags(orderBy: {field: VERSION, direction: ASC}, variant: "al pine") { totalCount } } }',
+    '{ repository(namespace: "library", name: "app") { latestTag(variant: "x/../y") { name } } }',
+  ])('a variant no tag could have is refused before SWR is asked: %s', async (query) => {
+    h.sandbox.resetRequests();
+    const body: GraphQLBody = await h.graphql(query);
+    expect(body.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      argument: 'variant',
+    });
+    expect(h.sandbox.requests).toHaveLength(0);
+  });
+
   test('`variant` with another order is refused before SWR is asked', async () => {
     h.sandbox.resetRequests();
     const body: GraphQLBody = await h.graphql(
