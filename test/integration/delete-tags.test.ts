@@ -128,6 +128,21 @@ describe('deleteTags', () => {
     expect(h.sandbox.requests).toHaveLength(0);
   });
 
+  test('three aliases of 20 tags each (60 deletions) are refused by the cost limit, nothing deleted', async () => {
+    const field = (alias: string) =>
+      `${alias}: deleteTags(input: { namespace: "library", repository: "nginx", tags: [${Array.from(
+        { length: 20 },
+        (_, i) => `"${alias}-${i}"`,
+      ).join(', ')}] }) { deletedTagIds }`;
+    h.sandbox.resetRequests();
+    const body = await h.graphql(`mutation { ${field('a')} ${field('b')} ${field('c')} }`);
+    expect(body.errors?.[0]?.extensions).toMatchObject({
+      code: 'QUERY_TOO_EXPENSIVE',
+      cost: { upstreamRequests: 60 },
+    });
+    expect(h.sandbox.requests).toHaveLength(0);
+  });
+
   test('without a token: UNAUTHENTICATED, SWR not asked', async () => {
     h.sandbox.resetRequests();
     const body = await h.graphql(

@@ -29,6 +29,17 @@ test('a list longer than the configured bound is refused with QUERY_TOO_EXPENSIV
   });
 });
 
+test('latestTag reads the same list, and meets the same bound', async () => {
+  const body = json(
+    await graphql(
+      gateway.url,
+      '{ repository(namespace: "library", name: "nginx") { latestTag { name } } }',
+      DEMO_TOKEN,
+    ),
+  );
+  expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_EXPENSIVE', total: 97 });
+});
+
 test('a shorter one is served; with a bound of 50, one version order costs one request, so three fit a limit of 3', async () => {
   const one = json(await graphql(gateway.url, VERSIONS('team/app'), DEMO_TOKEN));
   expect(one.errors).toBeUndefined();

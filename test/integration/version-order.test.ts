@@ -201,6 +201,26 @@ describe('filters of the version order', () => {
     expect(h.sandbox.requests).toHaveLength(0);
   });
 
+  test('a cursor of one variant is refused by another variant, and by the list without a variant', async () => {
+    const alpine = await page({ name: 'app', direction: 'DESC', first: 2, variant: 'alpine' });
+    h.sandbox.resetRequests();
+    for (const variant of ['', 'slim', null]) {
+      const body = await h.graphql(TAGS, {
+        namespace: 'library',
+        name: 'app',
+        direction: 'DESC',
+        first: 2,
+        after: alpine.pageInfo.endCursor,
+        variant,
+      });
+      expect(body.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        argument: 'after',
+      });
+    }
+    expect(h.sandbox.requests).toHaveLength(0);
+  });
+
   test('`variant` with another order is refused before SWR is asked', async () => {
     h.sandbox.resetRequests();
     const body: GraphQLBody = await h.graphql(
