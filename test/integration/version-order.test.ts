@@ -2,15 +2,14 @@
  * The version order over HTTP: `tags(orderBy: {field: VERSION})` pages every tag once in the
  * reference's order (test/support/version-reference.ts), both ways, while tags are pushed; it
  * reads SWR in at most two rounds and ⌈total ÷ 1,000⌉ requests per page; `variant` and
- * `nameContains` filter it; `latestTag` agrees with the reference on every repository of the
- * sandbox; the bound and the cost limit refuse what they must before SWR is asked for more.
+ * `nameContains` filter it; the bound and the cost limit refuse what they must before SWR is
+ * asked for more; a cursor pages from its tag's place however far it moved.
  */
 import { DEFAULT_LIMITS } from '../../src/graphql/limits';
-import { OTHER_TOKEN, roundsOf } from '../../src/sandbox/server';
-import { defaultDataset } from '../../src/sandbox/dataset';
+import { roundsOf } from '../../src/sandbox/server';
 import { startHarness, type GraphQLBody, type Harness } from '../support/harness';
 import { roundGate } from '../support/round-gate';
-import { refLatest, refParse, refSorted } from '../support/version-reference';
+import { refParse, refSorted } from '../support/version-reference';
 import { expectedNames } from './support';
 
 const gate = roundGate();
@@ -229,33 +228,6 @@ describe('filters of the version order', () => {
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(h.sandbox.requests).toHaveLength(0);
   });
-});
-
-describe('latestTag', () => {
-  const repositories = [...defaultDataset().namespaces.values()].flatMap((ns) =>
-    [...ns.repositories.keys()].map((name) => [ns.name, name] as const),
-  );
-
-  test.each(repositories)(
-    '%s/%s: as the reference, for each variant, stable or not',
-    async (namespace, name) => {
-      const all = expectedNames(namespace, name, { field: 'NAME', direction: 'ASC' });
-      const token = namespace === 'globex' ? OTHER_TOKEN : undefined;
-      for (const variant of [null, 'alpine', 'musl', 'slim', 'nothing']) {
-        for (const stable of [true, false]) {
-          const body = await h.graphql(
-            'query ($ns: String!, $name: String!, $variant: String, $stable: Boolean) { repository(namespace: $ns, name: $name) { latestTag(variant: $variant, stable: $stable) { name } } }',
-            { ns: namespace, name, variant, stable },
-            token,
-          );
-          expect(body.errors).toBeUndefined();
-          const latest = (body.data?.repository as { latestTag: { name: string } | null })
-            .latestTag;
-          expect(latest?.name ?? null).toBe(refLatest(all, variant ?? '', stable));
-        }
-      }
-    },
-  );
 });
 
 describe('bounds', () => {
