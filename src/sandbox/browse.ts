@@ -96,8 +96,8 @@ export interface TagChange {
 }
 
 /**
- * Tags an immutability rule protects (SWR's Enterprise edition and other registries have such
- * rules): pushed like any tag, refused with 403 when deleted. In the sandbox, the tags named
+ * Tags an immutability rule protects (Harbor's tag immutability rules, for example):
+ * pushed like any tag, refused with 403 when deleted. In the sandbox, the tags named
  * `immutable-…`, so that a test can make one with a push.
  */
 function isImmutableTag(name: string): boolean {
