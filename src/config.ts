@@ -220,6 +220,13 @@ export const SETTINGS = {
     description:
       'SWR requests one query may make while it runs, retries included; further ones fail with `QUERY_TOO_EXPENSIVE`.',
   }),
+  versionOrderMaxTags: setting({
+    name: 'VERSION_ORDER_MAX_TAGS',
+    default: DEFAULT_LIMITS.versionOrderMaxTags,
+    parse: whole(1, 100_000),
+    description:
+      'The longest tag list ordered by `VERSION`: the gateway reads such a list whole to sort it; a longer one is refused with `QUERY_TOO_EXPENSIVE`.',
+  }),
   persistedDocuments: setting({
     name: 'PERSISTED_DOCUMENTS',
     default: null,
@@ -330,7 +337,8 @@ export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const values = readSettings(env, problems);
   const { maxDepth, maxAliases, maxTokens, maxDirectives, nodeEnv, ...rest } = values;
-  const { maxUpstreamRequests, maxUpstreamAttempts, maxNodes, ...others } = rest;
+  const { maxUpstreamRequests, maxUpstreamAttempts, maxNodes, versionOrderMaxTags, ...others } =
+    rest;
   const { repositoryMatch, tagNameOrder, repositoryTimeColumn, wholeListMaxItems, ...settings } =
     others;
   const config: Config = {
@@ -344,6 +352,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxUpstreamRequests,
       maxUpstreamAttempts,
       maxNodes,
+      versionOrderMaxTags,
       blockFieldSuggestions: nodeEnv === 'production',
     },
   };

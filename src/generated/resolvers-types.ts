@@ -4,6 +4,7 @@ import type { RepositoryModel, TagModel, TagConnectionModel, TagEdgeModel, Names
 import type { GatewayContext } from '../graphql/context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -25,6 +26,17 @@ export type Scalars = {
   link__Import: { input: string | { name: string; as?: string }; output: string | { name: string; as?: string }; }
 };
 
+/** A tag `deleteTags` did not delete. */
+export type DeleteTagFailure = {
+  __typename?: 'DeleteTagFailure';
+  /** The error code `deleteTag` would have failed with, for example `NOT_FOUND` or `FORBIDDEN`. */
+  code: Scalars['String']['output'];
+  /** What went wrong, for a person. */
+  message: Scalars['String']['output'];
+  /** The tag name, as given. */
+  tag: Scalars['String']['output'];
+};
+
 /** The tag to delete. */
 export type DeleteTagInput = {
   /** The organization (SWR namespace), for example `library`. */
@@ -41,6 +53,27 @@ export type DeleteTagPayload = {
   /** The global id the deleted tag had (see `Tag.id`), for removing it from client caches. */
   deletedTagId: Scalars['ID']['output'];
   /** The repository the tag was deleted from; its fields are read after the deletion. */
+  repository: Repository;
+};
+
+/** The tags to delete. */
+export type DeleteTagsInput = {
+  /** The organization (SWR namespace), for example `library`. */
+  namespace: Scalars['String']['input'];
+  /** The repository name; it may contain `/`. */
+  repository: Scalars['String']['input'];
+  /** The tag names, 1 to 20, for example `["1.2.3", "1.2.4"]`. */
+  tags: Array<Scalars['String']['input']>;
+};
+
+/** The result of `deleteTags`. */
+export type DeleteTagsPayload = {
+  __typename?: 'DeleteTagsPayload';
+  /** The global ids the deleted tags had (see `Tag.id`), for removing them from client caches. */
+  deletedTagIds: Array<Scalars['ID']['output']>;
+  /** The tags that were not deleted, and why. */
+  failures: Array<DeleteTagFailure>;
+  /** The repository the tags were deleted from; its fields are read after the deletions. */
   repository: Repository;
 };
 
@@ -79,11 +112,24 @@ export type Mutation = {
    * again. `NOT_FOUND` when the organization, the repository or the tag does not exist.
    */
   deleteTag: DeleteTagPayload;
+  /**
+   * Deletes 1 to 20 tags of a repository, for a front end's select-all: each name once (a name
+   * given twice is deleted once), never retried, a few at a time. A tag that could not be deleted
+   * is reported in `failures` with the code `deleteTag` would have failed with (`NOT_FOUND`,
+   * `FORBIDDEN`…), and the others are still deleted. `BAD_USER_INPUT`, with nothing deleted, for
+   * no tags, more than 20, or a name that is no valid tag name. Costs one SWR request per tag.
+   */
+  deleteTags: DeleteTagsPayload;
 };
 
 
 export type MutationDeleteTagArgs = {
   input: DeleteTagInput;
+};
+
+
+export type MutationDeleteTagsArgs = {
+  input: DeleteTagsInput;
 };
 
 /**
@@ -123,7 +169,7 @@ export type NamespaceRepositoriesArgs = {
   orderBy?: InputMaybe<RepositoryOrder>;
 };
 
-/** What a token may do in an organization (SWR's `auth`). */
+/** What a token may do in an organization and its repositories (SWR's `auth`). */
 export type NamespacePermission =
   /** Push, pull and delete images (auth 3). */
   | 'EDIT'
@@ -252,6 +298,12 @@ export type Repository = Node & {
   internalPullPath: Scalars['String']['output'];
   /** Whether anyone may pull the repository's images; false when SWR does not say. */
   isPublic: Scalars['Boolean']['output'];
+  /**
+   * The tag of the highest version of a variant, in the `VERSION` order; null when there is none.
+   * Reads the whole tag list, as `tags(orderBy: {field: VERSION})` does, and shares the read with
+   * it in one request.
+   */
+  latestTag: Maybe<Tag>;
   /** The repository name; it may contain `/`. */
   name: Scalars['String']['output'];
   /** The organization (SWR namespace) that owns the repository. */
@@ -266,11 +318,33 @@ export type Repository = Node & {
   tagCount: Scalars['Int']['output'];
   /**
    * The repository's tags as a Relay cursor connection. Without `first` or `last`, the first 20.
-   * `first` and `last` accept 0 to 100.
+   * `first` and `last` accept 0 to 100. Ordered by `VERSION`, the gateway reads the whole list
+   * (⌈tags ÷ 1,000⌉ SWR requests, in two round trips at most) and sorts it; a list longer than
+   * `VERSION_ORDER_MAX_TAGS` (10,000 unless configured) is refused with `QUERY_TOO_EXPENSIVE`, and
+   * the cost limit counts the requests of the longest list it orders. `@cost` below is that of the
+   * orders SWR sorts itself.
    */
   tags: TagConnection;
   /** When the repository was last changed; its creation time when SWR gives only that, `1970-01-01T00:00:00Z` when it gives neither. */
   updatedAt: Scalars['DateTime']['output'];
+  /** Whether the token may delete the repository's tags (`EDIT` or `MANAGE`). */
+  viewerCanDelete: Scalars['Boolean']['output'];
+  /**
+   * What the token may do with the repository, from SWR's grant on its organization (read once
+   * per request and organization); null for a level this API does not know.
+   */
+  viewerPermission: Maybe<NamespacePermission>;
+};
+
+
+/**
+ * An image repository in SWR. Its details (`description` to `internalPullPath`) are read from SWR
+ * once per request, and not at all for a repository that came from `Namespace.repositories`;
+ * `tags` needs no details.
+ */
+export type RepositoryLatestTagArgs = {
+  stable?: InputMaybe<Scalars['Boolean']['input']>;
+  variant?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -296,6 +370,7 @@ export type RepositoryTagsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   nameContains?: InputMaybe<Scalars['String']['input']>;
   orderBy?: InputMaybe<TagOrder>;
+  variant?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A page of repositories. */
@@ -376,6 +451,13 @@ export type Tag = Node & {
   size: Scalars['BigInt']['output'];
   /** When the tag was last pushed. */
   updatedAt: Scalars['DateTime']['output'];
+  /** Whether the token may delete the tag (`EDIT` or `MANAGE`). */
+  viewerCanDelete: Scalars['Boolean']['output'];
+  /**
+   * What the token may do with the tag: its repository's `viewerPermission`, read once per request
+   * and organization (the cost limit counts one SWR request per repository the tags belong to).
+   */
+  viewerPermission: Maybe<NamespacePermission>;
 };
 
 /** A page of tags. */
@@ -420,7 +502,15 @@ export type TagOrderField =
   /** The tag name. */
   | 'NAME'
   /** The time the tag was last pushed. */
-  | 'UPDATED_AT';
+  | 'UPDATED_AT'
+  /**
+   * The tag name read as a version, after Renovate's `docker` versioning: numbers compared as
+   * numbers (`1.10` after `1.9`), an optional leading `v`, the text after the first `-` a variant
+   * (`1.25.3-alpine` is not older than `1.25.3`) unless it is a pre-release (`-rc.1`, `-beta`,
+   * `-alpha.3`, before their release); equal versions by name; tags that are no versions (`latest`,
+   * commit hashes) after every version, by name, in either direction. See docs/versions.md.
+   */
+  | 'VERSION';
 
 /** What a linked specification is needed for. */
 export type Link__Purpose =
@@ -542,9 +632,12 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 export type ResolversTypes = ResolversObject<{
   BigInt: ResolverTypeWrapper<Scalars['BigInt']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeleteTagFailure: ResolverTypeWrapper<DeleteTagFailure>;
   DeleteTagInput: DeleteTagInput;
   DeleteTagPayload: ResolverTypeWrapper<DeleteTagPayloadModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  DeleteTagsInput: DeleteTagsInput;
+  DeleteTagsPayload: ResolverTypeWrapper<Omit<DeleteTagsPayload, 'repository'> & { repository: ResolversTypes['Repository'] }>;
   Descriptor: ResolverTypeWrapper<Descriptor>;
   Manifest: ResolverTypeWrapper<Manifest>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -579,9 +672,12 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   BigInt: Scalars['BigInt']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DeleteTagFailure: DeleteTagFailure;
   DeleteTagInput: DeleteTagInput;
   DeleteTagPayload: DeleteTagPayloadModel;
   ID: Scalars['ID']['output'];
+  DeleteTagsInput: DeleteTagsInput;
+  DeleteTagsPayload: Omit<DeleteTagsPayload, 'repository'> & { repository: ResolversParentTypes['Repository'] };
   Descriptor: Descriptor;
   Manifest: Manifest;
   Mutation: Record<PropertyKey, never>;
@@ -638,8 +734,20 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DeleteTagFailureResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeleteTagFailure'] = ResolversParentTypes['DeleteTagFailure']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tag?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type DeleteTagPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeleteTagPayload'] = ResolversParentTypes['DeleteTagPayload']> = ResolversObject<{
   deletedTagId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  repository?: Resolver<ResolversTypes['Repository'], ParentType, ContextType>;
+}>;
+
+export type DeleteTagsPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeleteTagsPayload'] = ResolversParentTypes['DeleteTagsPayload']> = ResolversObject<{
+  deletedTagIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  failures?: Resolver<Array<ResolversTypes['DeleteTagFailure']>, ParentType, ContextType>;
   repository?: Resolver<ResolversTypes['Repository'], ParentType, ContextType>;
 }>;
 
@@ -659,6 +767,7 @@ export type ManifestResolvers<ContextType = GatewayContext, ParentType extends R
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   deleteTag?: Resolver<ResolversTypes['DeleteTagPayload'], ParentType, ContextType, RequireFields<MutationDeleteTagArgs, 'input'>>;
+  deleteTags?: Resolver<ResolversTypes['DeleteTagsPayload'], ParentType, ContextType, RequireFields<MutationDeleteTagsArgs, 'input'>>;
 }>;
 
 export type NamespaceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Namespace'] = ResolversParentTypes['Namespace'], FederationReferenceType extends FederationReferenceTypes['Namespace'] = FederationReferenceTypes['Namespace']> = ResolversObject<{
@@ -712,6 +821,7 @@ export type RepositoryResolvers<ContextType = GatewayContext, ParentType extends
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   internalPullPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   isPublic?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  latestTag?: Resolver<Maybe<ResolversTypes['Tag']>, ParentType, ContextType, RequireFields<RepositoryLatestTagArgs, 'stable'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   pullPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -720,6 +830,8 @@ export type RepositoryResolvers<ContextType = GatewayContext, ParentType extends
   tagCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   tags?: Resolver<ResolversTypes['TagConnection'], ParentType, ContextType, RequireFields<RepositoryTagsArgs, 'orderBy'>>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  viewerCanDelete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  viewerPermission?: Resolver<Maybe<ResolversTypes['NamespacePermission']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -755,6 +867,8 @@ export type TagResolvers<ContextType = GatewayContext, ParentType extends Resolv
   schemaVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   size?: Resolver<ResolversTypes['BigInt'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  viewerCanDelete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  viewerPermission?: Resolver<Maybe<ResolversTypes['NamespacePermission']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -781,7 +895,9 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   BigInt?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  DeleteTagFailure?: DeleteTagFailureResolvers<ContextType>;
   DeleteTagPayload?: DeleteTagPayloadResolvers<ContextType>;
+  DeleteTagsPayload?: DeleteTagsPayloadResolvers<ContextType>;
   Descriptor?: DescriptorResolvers<ContextType>;
   Manifest?: ManifestResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

@@ -11,6 +11,7 @@ import {
 } from '../loaders/repository-details';
 import type { UpstreamSession } from '../loaders/session';
 import { createTagByNameLoader, type TagByNameLoader } from '../loaders/tag-by-name';
+import { createWholeTagListLoader, type WholeTagListLoader } from '../loaders/whole-tag-lists';
 import type { RepositoryRef, RequestTrace, SwrClient } from '../swr/client';
 import type { SwrRepositorySummary, SwrTag } from '../swr/types';
 
@@ -34,6 +35,8 @@ export interface Loaders {
   tagByName: TagByNameLoader;
   repositoryDetails: DataLoader<RepositoryRef, RepositoryDetails, string>;
   namespaces: NamespaceLoaders;
+  /** Whole tag lists, for the orders SWR cannot sort by. */
+  wholeTagLists: WholeTagListLoader;
 }
 
 /**
@@ -48,6 +51,7 @@ export function forgetRepository(loaders: Loaders, repository: RepositoryRef): v
       list.repository.name === repository.name,
   );
   loaders.tagByName.forget(repository);
+  loaders.wholeTagLists.forget(repository);
   loaders.repositoryDetails.clear(repository);
   loaders.repositoryWindows.forget((list) => list.namespace === repository.namespace);
 }
@@ -109,6 +113,8 @@ export interface ContextOptions {
   deadlineMs: number;
   /** The most upstream attempts one GraphQL request may make, retries included. */
   maxUpstreamAttempts: number;
+  /** The longest tag list ordered by version (read whole and sorted in memory). */
+  versionOrderMaxTags: number;
 }
 
 /** An IAM token is a long printable string; anything else could never authenticate. */
@@ -132,8 +138,12 @@ class RequestLoaders implements Loaders {
   private tagByNameLoader: Loaders['tagByName'] | undefined;
   private repositoryDetailsLoader: Loaders['repositoryDetails'] | undefined;
   private namespacesLoaders: Loaders['namespaces'] | undefined;
+  private wholeTagListsLoader: Loaders['wholeTagLists'] | undefined;
 
-  constructor(private readonly session: UpstreamSession) {}
+  constructor(
+    private readonly session: UpstreamSession,
+    private readonly versionOrderMaxTags: number,
+  ) {}
 
   get tagWindows(): Loaders['tagWindows'] {
     return (this.tagWindowsLoader ??= createWindowLoader(this.session, TAG_LISTS));
@@ -153,6 +163,13 @@ class RequestLoaders implements Loaders {
 
   get namespaces(): Loaders['namespaces'] {
     return (this.namespacesLoaders ??= createNamespaceLoaders(this.session));
+  }
+
+  get wholeTagLists(): Loaders['wholeTagLists'] {
+    return (this.wholeTagListsLoader ??= createWholeTagListLoader(
+      this.session,
+      this.versionOrderMaxTags,
+    ));
   }
 }
 
@@ -182,5 +199,10 @@ export function createContext(
       },
     },
   };
-  return { token, loaders: new RequestLoaders(session), session, request: record };
+  return {
+    token,
+    loaders: new RequestLoaders(session, options.versionOrderMaxTags),
+    session,
+    request: record,
+  };
 }

@@ -30,6 +30,11 @@ export interface CostHints {
   listArguments: Readonly<Record<string, { argument: string; max: number }>>;
   /** The largest page size: larger ones are refused by the resolver, not by the cost limit. */
   maxPageSize: number;
+  /**
+   * By field: its weight for the arguments given, where they change it (an order the gateway
+   * sorts itself); null leaves the field's `@cost`.
+   */
+  weightsByArguments?: Readonly<Record<string, (args: Record<string, unknown>) => number | null>>;
 }
 
 /** `@listSize` of a field. */

@@ -222,8 +222,10 @@ export function operationCost(
         continue;
       }
       const child = fieldLevel(level, selection, field, type);
+      const byArguments = hints.weightsByArguments?.[`${parent.name}.${field.name}`];
+      const weight = byArguments?.(argumentsOf(selection, field)) ?? costs.weight(field);
       // Once for each object the field returns: each element of a list.
-      cost.upstreamRequests += costs.weight(field) * child.multiplier;
+      cost.upstreamRequests += weight * child.multiplier;
       if (parent === schema.getQueryType() && field.name === '_entities') {
         const { representations } = argumentsOf(selection, field);
         const entities = representationCounts(schema, representations);

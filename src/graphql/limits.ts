@@ -25,6 +25,11 @@ export interface QueryLimits {
   maxUpstreamAttempts: number;
   /** The most tags and repositories one query may return. */
   maxNodes: number;
+  /**
+   * The longest tag list ordered by version: SWR cannot sort so, and the gateway reads such a
+   * list whole (⌈length ÷ 1,000⌉ SWR requests) to sort it; a longer one is refused.
+   */
+  versionOrderMaxTags: number;
   /** Hide "Did you mean …?" suggestions, which reveal the schema. */
   blockFieldSuggestions: boolean;
 }
@@ -37,6 +42,7 @@ export const DEFAULT_LIMITS: QueryLimits = {
   maxUpstreamRequests: 50,
   maxUpstreamAttempts: 100,
   maxNodes: 5_000,
+  versionOrderMaxTags: 10_000,
   blockFieldSuggestions: true,
 };
 

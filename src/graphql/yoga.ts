@@ -23,7 +23,7 @@ import { DEFAULT_LIMITS, queryLimitPlugins, type QueryLimits } from './limits';
 import { requestErrorPlugins } from './request-errors';
 import { createSubgraphSchema, publicSchemaOf } from './schema';
 import { DOCUMENT_ID_PARAMS, loadTrustedDocuments, useTrustedDocuments } from './trusted-documents';
-import { COST_HINTS } from '../resolvers/costs';
+import { costHints } from '../resolvers/costs';
 import type { SwrClient } from '../swr/client';
 
 /**
@@ -109,6 +109,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     upstreamConcurrency: upstreamConcurrencyPerRequest,
     deadlineMs: options.requestDeadlineMs ?? 30_000,
     maxUpstreamAttempts: limits.maxUpstreamAttempts,
+    versionOrderMaxTags: limits.versionOrderMaxTags,
   };
   const subgraphSchema = createSubgraphSchema();
   const publicSchema = publicSchemaOf(subgraphSchema);
@@ -141,7 +142,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...guards,
     useGraphQlJit(),
     ...requestErrorPlugins({ introspection }),
-    ...queryLimitPlugins(limits, readSchemaCosts(schema, COST_HINTS)),
+    ...queryLimitPlugins(limits, readSchemaCosts(schema, costHints(limits))),
     recordOperation,
   ];
   const api = createYoga<ServerContext, GatewayContext>({

@@ -55,6 +55,11 @@ export interface ListQuery<L, T> {
   subject: string;
   anchoring?: Anchoring<T>;
   reversed?: Reversal<L, T>;
+  /**
+   * Where a cursor's edge is now, for a list that can tell without searching (one sorted in
+   * memory): its offset, or for an edge that is gone the offset of the first edge after it.
+   */
+  place?: (anchor: Anchor, loaders: Loaders) => Promise<number>;
 }
 
 /** The same list in the opposite order, for `last` alone (see `ReversedList`). */
@@ -97,6 +102,24 @@ function decodeArgs<T>(args: ConnectionArgs, query: ListQuery<unknown, T>): Anch
   }
 }
 
+/** The request with each cursor's offset where its edge is now. */
+async function placed(
+  decoded: AnchoredRequest,
+  place: (anchor: Anchor) => Promise<number>,
+): Promise<AnchoredRequest> {
+  const at = async (anchor: Anchor | null) => anchor && { ...anchor, offset: await place(anchor) };
+  const [after, before] = await Promise.all([at(decoded.after), at(decoded.before)]);
+  return {
+    request: {
+      ...decoded.request,
+      after: after?.offset ?? decoded.request.after,
+      before: before?.offset ?? decoded.request.before,
+    },
+    after,
+    before,
+  };
+}
+
 /** Resolves a connection field over one list. */
 export async function resolveConnection<L, T>(
   args: ConnectionArgs,
@@ -110,7 +133,8 @@ export async function resolveConnection<L, T>(
       (list: L): ReadRange<T> =>
       (range, preferSingleRequest) =>
         loader.load({ list, range, ...(preferSingleRequest && { preferSingleRequest }) });
-    const { anchoring, reversed } = query;
+    const { anchoring, reversed, place } = query;
+    const request = place ? await placed(decoded, (anchor) => place(anchor, loaders)) : decoded;
     try {
       const loaded = await readWindow(
         {
@@ -118,7 +142,7 @@ export async function resolveConnection<L, T>(
           order: anchoring?.order,
           reversed: reversed && { read: reader(reversed.list), isExact: reversed.isExact },
         },
-        decoded,
+        request,
       );
       return { scope: query.scope, keyOf: anchoring?.keyOf, ...loaded };
     } catch (error) {

@@ -1,17 +1,49 @@
 import type { CostHints } from '../graphql/cost-schema';
+import { DEFAULT_LIMITS, type QueryLimits } from '../graphql/limits';
+import { MAX_UPSTREAM_LIMIT } from '../pagination/plan';
 import { PAGE_LIMITS } from './connection';
 import { MAX_NODE_IDS } from './nodes';
-import { namespaceFields, repositoryDetailFields } from './registry';
+import { namespaceFields } from './namespaces';
+import { repositoryDetailFields } from './repository-fields';
+import { MAX_DELETED_TAGS } from './tag-deletion';
+import { tagViewerFields } from './viewer';
 
 /**
  * What the schema's `@cost` and `@listSize` cannot say about the requests these resolvers make,
  * for the cost model (src/graphql/cost.ts).
  */
-export const COST_HINTS: CostHints = {
-  // Read through the details loaders, once per object (registry.ts).
+export function costHints(limits: Pick<QueryLimits, 'versionOrderMaxTags'>): CostHints {
+  return { ...STATIC_HINTS, weightsByArguments: argumentWeights(limits.versionOrderMaxTags) };
+}
+
+/**
+ * The fields whose requests depend on their arguments. The version order reads the whole list
+ * (whole-tag-lists.ts): ⌈length ÷ 1,000⌉ requests, the most for the longest list it orders; a
+ * longer one is refused after its first request.
+ */
+function argumentWeights(maxTags: number): CostHints['weightsByArguments'] {
+  const wholeList = Math.max(1, Math.ceil(maxTags / MAX_UPSTREAM_LIMIT));
+  return {
+    'Repository.tags': ({ orderBy }) =>
+      (orderBy as { field?: unknown } | undefined)?.field === 'VERSION' ? wholeList : null,
+    'Repository.latestTag': () => wholeList,
+    // One DELETE per tag given, each name once (tag-deletion.ts).
+    'Mutation.deleteTags': ({ input }) => deletionCount(input),
+  };
+}
+
+function deletionCount(input: unknown): number {
+  const tags = (input as { tags?: unknown } | undefined)?.tags;
+  return Array.isArray(tags) ? Math.min(new Set(tags).size, MAX_DELETED_TAGS) : MAX_DELETED_TAGS;
+}
+
+const STATIC_HINTS: CostHints = {
+  // Read through the details loaders, once per object (namespaces.ts, repository-fields.ts).
   detailFields: {
     Repository: Object.keys(repositoryDetailFields),
     Namespace: Object.keys(namespaceFields),
+    // The organization's grant: one request for the tags of one repository (viewer.ts).
+    Tag: Object.keys(tagViewerFields),
   },
   newObjects: {
     'Query.repository': { detailsLoaded: false },
@@ -23,8 +55,9 @@ export const COST_HINTS: CostHints = {
     'Query.nodes': { detailsLoaded: false },
     // The list's records prime the details loader (repository-connection.ts).
     'Namespace.repositories': { detailsLoaded: true },
-    // The change makes the request's loaders forget the repository (registry.ts).
+    // The change makes the request's loaders forget the repository (tag-deletion.ts).
     'Mutation.deleteTag': { detailsLoaded: false },
+    'Mutation.deleteTags': { detailsLoaded: false },
   },
   // A tag reference is looked up by its name (`tagById`, loaders/tag-by-name.ts); a repository
   // or organization reference only checks its names.
@@ -33,3 +66,6 @@ export const COST_HINTS: CostHints = {
   listArguments: { 'Query.nodes': { argument: 'ids', max: MAX_NODE_IDS } },
   maxPageSize: PAGE_LIMITS.maxPageSize,
 };
+
+/** The hints for the default limits. */
+export const COST_HINTS = costHints(DEFAULT_LIMITS);

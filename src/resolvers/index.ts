@@ -9,19 +9,15 @@ import { childFieldArguments } from './lookahead';
 import { parseManifest } from './manifest';
 import type { RepositoryConnectionModel, TagConnectionModel, TagModel } from './models';
 import { nodeById, nodesByIds, nodeType, tagById } from './nodes';
-import {
-  deleteTag,
-  findNamespace,
-  findTag,
-  listNamespaces,
-  namespaceFields,
-  namespaceRef,
-  repositoryDetailFields,
-  repositoryRef,
-} from './registry';
+import { findNamespace, listNamespaces, namespaceFields } from './namespaces';
+import { namespaceRef, repositoryRef } from './refs';
+import { findTag, repositoryDetailFields } from './repository-fields';
+import { deleteTag, deleteTags } from './tag-deletion';
 import { resolveRepositoryConnection } from './repository-connection';
 import { BigIntScalar, DateTimeScalar } from './scalars';
 import { resolveTagConnection } from './tag-connection';
+import { findLatestTag } from './version-connection';
+import { repositoryViewerFields, tagViewerFields } from './viewer';
 
 /** Resolvers only wire arguments to the pagination module and the loaders. */
 
@@ -45,6 +41,7 @@ export const resolvers: Resolvers = {
 
   Mutation: {
     deleteTag: (_, { input }, context) => deleteTag(input, context),
+    deleteTags: (_, { input }, context) => deleteTags(input, context),
   },
 
   Node: {
@@ -75,6 +72,7 @@ export const resolvers: Resolvers = {
       Promise.resolve().then(() => repositoryRef(namespace, name)),
     id: (repository) => repositoryGlobalId(repository),
     ...repositoryDetailFields,
+    ...repositoryViewerFields,
     tags: (repository, args, context) => resolveTagConnection(repository, args, context),
     async tag(repository, { name }, context) {
       if (!isValidTagName(name)) {
@@ -83,6 +81,7 @@ export const resolvers: Resolvers = {
       const tag = await findTag(repository, name, context);
       return tag && { tag, repository };
     },
+    latestTag: (repository, args, context) => findLatestTag(repository, args, context),
   },
 
   TagConnection: connectionFields<TagConnectionModel, SwrTag, TagModel>((tag, { repository }) => ({
@@ -113,5 +112,6 @@ export const resolvers: Resolvers = {
     manifest: ({ tag }) => parseManifest(tag.manifest),
     manifestJson: ({ tag }) => tag.manifest,
     repository: ({ repository }) => repository,
+    ...tagViewerFields,
   },
 };

@@ -57,3 +57,15 @@ export interface DeleteTagPayloadModel {
   deletedTagId: string;
   repository: RepositoryModel;
 }
+
+export interface DeleteTagFailureModel {
+  tag: string;
+  code: string;
+  message: string;
+}
+
+export interface DeleteTagsPayloadModel {
+  deletedTagIds: string[];
+  failures: DeleteTagFailureModel[];
+  repository: RepositoryModel;
+}

@@ -2,7 +2,9 @@ import { badUserInput } from '../graphql/errors';
 import type { GatewayContext } from '../graphql/context';
 import { parseGlobalId, parseTagGlobalId, type GlobalId, type TagId } from './ids';
 import type { NamespaceModel, RepositoryModel, TagModel } from './models';
-import { findNamespace, findTag, isNotFound } from './registry';
+import { findNamespace } from './namespaces';
+import { findTag } from './repository-fields';
+import { isNotFound } from './upstream';
 
 /**
  * Refetching by global id (`Query.node`, `Query.nodes`, federation references to a `Tag`): the

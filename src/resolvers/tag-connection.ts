@@ -10,6 +10,8 @@ import type { SwrTag } from '../swr/types';
 import { nameOrder, timeOrder } from '../pagination/anchor';
 import { ORDER_TYPES, resolveConnection, type Anchoring } from './connection';
 import type { TagConnectionModel } from './models';
+import { checkedVariant, resolveVersionConnection } from './version-connection';
+import type { WholeTagList } from '../loaders/whole-tag-lists';
 
 /** `Repository.tags`: a repository's tags, ordered and filtered, as a connection. */
 
@@ -48,12 +50,7 @@ function distinctTimes(rows: readonly SwrTag[]): boolean {
   return new Set(rows.map((tag) => tag.updated)).size === rows.length;
 }
 
-export async function resolveTagConnection(
-  repository: RepositoryRef,
-  args: RepositoryTagsArgs,
-  context: GatewayContext,
-): Promise<TagConnectionModel> {
-  const orderBy = args.orderBy ?? { field: 'UPDATED_AT', direction: 'DESC' };
+function checkedFilters(args: RepositoryTagsArgs, field: string): TagFilters {
   const nameContains = args.nameContains ?? '';
   if (nameContains !== '' && !isValidTagFragment(nameContains)) {
     throw badUserInput(
@@ -61,31 +58,89 @@ export async function resolveTagConnection(
       'nameContains',
     );
   }
-  const list: TagList = {
-    repository,
-    orderColumn: ORDER_COLUMNS[orderBy.field],
-    orderType: ORDER_TYPES[orderBy.direction],
-    ...(nameContains === '' ? {} : { tag: nameContains }),
-  };
+  if (args.variant != null && field !== 'VERSION') {
+    throw badUserInput('`variant` filters the `VERSION` order only.', 'variant');
+  }
+  const variant = checkedVariant(args.variant);
+  return { nameContains, variant };
+}
+
+interface TagFilters {
+  nameContains: string;
+  variant: string | null;
+}
+
+export async function resolveTagConnection(
+  repository: RepositoryRef,
+  args: RepositoryTagsArgs,
+  context: GatewayContext,
+): Promise<TagConnectionModel> {
+  const orderBy = args.orderBy ?? { field: 'UPDATED_AT', direction: 'DESC' };
+  const filters = checkedFilters(args, orderBy.field);
   const scope = cursorScope([
     repository.namespace,
     repository.name,
     orderBy.field,
     orderBy.direction,
-    nameContains,
+    filters.nameContains,
+    ...(filters.variant === null ? [] : [filters.variant]),
   ]);
-  const connection = await resolveConnection(
+  const subject = `the repository ${repository.namespace}/${repository.name}`;
+  const orderType = ORDER_TYPES[orderBy.direction];
+  const connection =
+    orderBy.field === 'VERSION'
+      ? await resolveVersionConnection(
+          args,
+          { whole: wholeList(repository, filters.nameContains), direction: orderType, ...filters },
+          scope,
+          subject,
+          context,
+        )
+      : await resolveSwrOrdered(
+          args,
+          repository,
+          orderBy.field,
+          orderType,
+          filters,
+          scope,
+          context,
+        );
+  return { ...connection, repository };
+}
+
+/** The whole list SWR gives for a name filter: the filter is SWR's to apply first. */
+export function wholeList(repository: RepositoryRef, nameContains: string): WholeTagList {
+  return nameContains === '' ? { repository } : { repository, tag: nameContains };
+}
+
+/** The orders SWR sorts by itself, paged by SWR's offsets. */
+function resolveSwrOrdered(
+  args: RepositoryTagsArgs,
+  repository: RepositoryRef,
+  field: 'UPDATED_AT' | 'NAME',
+  orderType: 'asc' | 'desc',
+  { nameContains }: TagFilters,
+  scope: string,
+  context: GatewayContext,
+) {
+  const list: TagList = {
+    repository,
+    orderColumn: ORDER_COLUMNS[field],
+    orderType,
+    ...(nameContains === '' ? {} : { tag: nameContains }),
+  };
+  return resolveConnection(
     args,
     {
       list,
       scope,
       loader: (loaders) => loaders.tagWindows,
-      anchoring: tagAnchoring(orderBy.field, list.orderType),
+      anchoring: tagAnchoring(field, orderType),
       reversed: {
-        list: { ...list, orderType: list.orderType === 'asc' ? 'desc' : 'asc' },
+        list: { ...list, orderType: orderType === 'asc' ? 'desc' : 'asc' },
         // Names are unique; times may be shared, and SWR's order among equal times is unknown.
         isExact:
-          orderBy.field === 'NAME'
+          field === 'NAME'
             ? () => true
             : (rows, count) => distinctTimes(rows.slice(0, Math.min(rows.length, count + 1))),
       },
@@ -93,5 +148,4 @@ export async function resolveTagConnection(
     },
     context,
   );
-  return { ...connection, repository };
 }

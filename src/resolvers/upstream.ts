@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { missingToken, toGraphQLError } from '../graphql/errors';
 import type { GatewayContext, Loaders } from '../graphql/context';
 import type { UpstreamSession } from '../loaders/session';
@@ -20,4 +21,9 @@ export async function withUpstream<T>(
   } catch (error) {
     throw toGraphQLError(error, subject);
   }
+}
+
+/** Whether an error is the `NOT_FOUND` that a lookup answers with null instead. */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof GraphQLError && error.extensions.code === 'NOT_FOUND';
 }

@@ -133,6 +133,15 @@ export interface TagChange {
   name: string;
 }
 
+/**
+ * Tags an immutability rule protects (Harbor's tag immutability rules, for example):
+ * pushed like any tag, refused with 403 when deleted. In the sandbox, the tags named
+ * `immutable-…`, so that a test can make one with a push.
+ */
+function isImmutableTag(name: string): boolean {
+  return name.startsWith('immutable-');
+}
+
 /** The repository a tag is changed in: 403 without edit permission, 404 when it is unknown. */
 function changeable({ namespace, repository }: TagChange): SandboxRepository | Reply {
   if (namespace.auth < EDIT_AUTH) return INSUFFICIENT_PERMISSIONS;
@@ -141,7 +150,7 @@ function changeable({ namespace, repository }: TagChange): SandboxRepository | R
 
 /**
  * `DELETE /v2/manage/namespaces/{namespace}/repos/{repository}/tags/{tag}`: 204 and the tag is
- * gone from this sandbox's lists; 403 without edit permission; 404 for an unknown repository or
+ * gone from this sandbox's lists; 403 without edit permission or for an immutable tag; 404 for an unknown repository or
  * tag (the tag's name exactly).
  */
 export function deleteTag(change: TagChange): Answer {
@@ -149,6 +158,7 @@ export function deleteTag(change: TagChange): Answer {
   if (isReply(target)) return target;
   const tag = target.tags.find((candidate) => candidate.tag.Tag === change.name);
   if (!tag) return TAG_UNKNOWN;
+  if (isImmutableTag(change.name)) return INSUFFICIENT_PERMISSIONS;
   change.state.deleteTag(change.namespace, target, tag);
   return { status: 204, body: '' };
 }

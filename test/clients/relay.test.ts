@@ -41,6 +41,7 @@ import {
   type RelayClient,
 } from './relay-client';
 import { expectedNames, orderLabel, probe, spyOnConsole, type TagOrder } from './support';
+import { refCompare, refSorted } from '../support/version-reference';
 
 let h: Harness;
 let app: RelayApp;
@@ -590,4 +591,47 @@ test('control: the console spy does see Relay warn of a page that does not conti
     [expect.stringContaining('Relay: Unexpected after cursor')],
   ]);
   relay.dispose();
+});
+
+describe('usePaginationFragment on Repository.tags in the VERSION order, while tags are pushed', () => {
+  // Last in this file: it pushes tags into library/nginx.
+  const PUSHED = ['999.0.0', '0.0.0-alpine', 'v1.0.0-rc.9', 'zzz', '5.5.5', '0.0.1', 'latest'];
+  /** The tags an earlier walk pushed: the later one starts from them. */
+  const pushedBefore = new Set<string>();
+
+  test.each(['forward', 'backward'] as const)(
+    'library/nginx VERSION DESC, %s to the end: each tag once, in the reference order, one SWR request a page',
+    async (direction) => {
+      const relay = client();
+      const orderBy = { field: 'VERSION', direction: 'DESC' };
+      const seen = new Set([
+        ...expectedNames('library', 'nginx', { field: 'NAME', direction: 'ASC' }),
+        ...pushedBefore,
+      ]);
+      const page = direction === 'forward' ? { first: 10 } : { last: 10 };
+      const variables = { namespace: 'library', name: 'nginx', orderBy, ...page };
+      const { data } = await loadQuery(relay, query('RepositoryTagPagesQuery'), variables);
+      const paginator = usePaginationFragment(
+        relay,
+        fragment('RepositoryTagPages_repository'),
+        data.repository,
+      );
+      for (let pushes = 0; paginator.hasMore(direction); pushes++) {
+        const names = fragmentEdges(paginator).map((edge) => edge.name);
+        const cursorTag = (direction === 'forward' ? names[names.length - 1] : names[0]) ?? '';
+        const tag = `${PUSHED[pushes % PUSHED.length] ?? ''}${pushes < PUSHED.length ? '' : `-${pushes}`}`;
+        h.sandbox.pushTag('library', 'nginx', tag);
+        pushedBefore.add(tag);
+        // A tag pushed beyond the cursor is met later in the walk; one pushed behind it is not.
+        const ahead = refCompare(tag, cursorTag, 'desc') * (direction === 'forward' ? 1 : -1) > 0;
+        if (ahead) seen.add(tag);
+        const { requests } = await upstreamOf(h, () => paginator.loadMore(direction, 10));
+        expect(requests).toHaveLength(1);
+      }
+      const names = fragmentEdges(paginator).map((edge) => edge.name);
+      expect(names).toEqual(refSorted([...seen], 'desc'));
+      relay.dispose();
+      expectRelaySilent(relay);
+    },
+  );
 });

@@ -139,6 +139,35 @@ const CASES: Case[] = [
     exact: false,
   },
   {
+    // The whole list of 2,500 tags: 3 requests, of the 10 counted for the longest list ordered.
+    name: 'the latest version and the tags in the version order: fewer than counted',
+    covers: ['Repository.latestTag'],
+    query: `{ repository(namespace: "library", name: "app") {
+      latestTag { name } tags(orderBy: { field: VERSION, direction: DESC }) { nodes { name } }
+    } }`,
+    exact: false,
+  },
+  {
+    // The organization's grant, read once for both fields: one request, two counted.
+    name: 'what the viewer may do with a repository: fewer than counted',
+    covers: ['Repository.viewerPermission', 'Repository.viewerCanDelete'],
+    query:
+      '{ repository(namespace: "library", name: "nginx") { viewerPermission viewerCanDelete } }',
+    exact: false,
+  },
+  {
+    // Twenty names no tag has: twenty DELETEs, nothing changed.
+    name: 'deleting 20 tags',
+    covers: ['Mutation.deleteTags'],
+    query: `mutation {
+      deleteTags(input: { namespace: "library", repository: "busybox", tags: [${Array.from(
+        { length: 20 },
+        (_, i) => `"gone-${i}"`,
+      ).join(', ')}] }) { deletedTagIds failures { code } }
+    }`,
+    exact: true,
+  },
+  {
     // Last: it changes the sandbox.
     name: 'deleting a tag',
     covers: ['Mutation.deleteTag'],
