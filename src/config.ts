@@ -42,6 +42,13 @@ export interface Config {
   circuitFailureThreshold: number;
   /** How long the open circuit fails requests fast before it lets a trial through. */
   circuitOpenMs: number;
+  /**
+   * How long the gateway keeps serving after SIGTERM with `/ready` at 503, so that load
+   * balancers, which see it leave only through their readiness checks, stop sending first. Above
+   * a readiness probe's period times its failure threshold (Kubernetes' defaults: 10 s × 3; the
+   * manifests here: 1 s × 2).
+   */
+  shutdownDrainMs: number;
   /** The largest request body accepted; larger ones get 413. */
   maxBodyBytes: number;
   limits: QueryLimits;
@@ -200,6 +207,7 @@ export function loadConfig(env: Env = process.env): Config {
       600_000,
       problems,
     ),
+    shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_MS', 5_000, 0, 600_000, problems),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_000_000, 1_000, 100_000_000, problems),
     limits: {
       maxDepth: integer(env, 'MAX_DEPTH', DEFAULT_LIMITS.maxDepth, 1, 100, problems),
