@@ -1,5 +1,5 @@
 import { request, type Agent } from 'node:http';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { DEMO_TOKEN } from '../../src/sandbox/server';
 
 /**
@@ -97,4 +97,18 @@ export function sleep(ms: number): Promise<void> {
 /** Waits, without a time limit of its own (the test's applies), until `condition` holds. */
 export async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
   while (!(await condition())) await sleep(20);
+}
+
+/** A free TCP port on 127.0.0.1 (bound, read, released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
 }
