@@ -20,6 +20,7 @@
  * start, a wrong sample response, errors or wrong bodies under load, a tracing leg (l) that
  * exported no spans).
  */
+import { reportMemory } from './memory';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -627,6 +628,7 @@ async function main(): Promise<number> {
     console.log('');
   }
   const throughput = legs.length > 0 ? await runThroughput(legs) : null;
+  const memory = reportMemory();
 
   // Formatted as the repository's Prettier settings would (`npm run lint` checks it too).
   const json = JSON.stringify({
@@ -649,10 +651,11 @@ async function main(): Promise<number> {
     },
     roundTrips: trips,
     ...throughput?.report,
+    memory,
   });
   writeFileSync(RESULTS, await format(json, { parser: 'json', ...(await resolveConfig(RESULTS)) }));
   console.log(`results written to ${RESULTS}`);
-  return throughput?.code ?? 0;
+  return memory.met ? (throughput?.code ?? 0) : 1;
 }
 
 async function runThroughput(legs: LegId[]): Promise<{ code: number; report: object }> {
