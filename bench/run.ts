@@ -820,6 +820,8 @@ main()
       console.error(
         `bench failed: ${error instanceof CheckError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       );
+      // An OOM kill shows up as a failed request: the memory table says which process died.
+      reportMemory();
       return 1;
     },
   )

@@ -26,6 +26,7 @@ import { ConfigError, loadConfig } from '../../src/config';
 import { startApp, type App } from '../../src/http/app';
 import { stopBudgetMs } from '../../src/http/drain';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server';
+import { MEMORY_TARGET_MIB } from '../../bench/memory';
 import { ROOT } from '../support/process';
 import { send } from './client';
 import { loadManifests, only, type Manifest } from './manifests';
@@ -179,6 +180,11 @@ describe('the Deployment, as the gateway runs', () => {
       expect(resources?.requests?.[kind]).toBeDefined();
       expect(resources?.limits?.[kind]).toBeDefined();
     }
+    // Memory is not compressible: requested as limited, and within the bench's 256 MiB target.
+    const memory = String(resources?.limits?.memory);
+    expect(resources?.requests?.memory).toBe(resources?.limits?.memory);
+    expect(memory).toMatch(/^\d+Mi$/);
+    expect(parseInt(memory, 10)).toBeLessThanOrEqual(MEMORY_TARGET_MIB);
   });
 
   test('the selectors of the Service, PDB, HPA, NetworkPolicy and ServiceMonitor pick the pods', () => {
