@@ -20,7 +20,6 @@
  * start, a wrong sample response, errors or wrong bodies under load, a tracing leg (l) that
  * exported no spans).
  */
-import { reportMemory } from './memory';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +27,7 @@ import { format, resolveConfig } from 'prettier';
 import { mulberry32 } from '../src/sandbox/random';
 import { runLoad, type LoadResult, type Target } from './lib/load';
 import { envInt, median } from './lib/stats';
+import { reportMemory } from './memory';
 import {
   printRoundTrips,
   runRoundTrips,

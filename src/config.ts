@@ -46,7 +46,7 @@ export interface Config {
    * How long the gateway keeps serving after SIGTERM with `/ready` at 503, so that load
    * balancers, which see it leave only through their readiness checks, stop sending first. Above
    * a readiness probe's period times its failure threshold (Kubernetes' defaults: 10 s × 3; the
-   * manifests here: 1 s × 2).
+   * manifests here: 2 s × 2).
    */
   shutdownDrainMs: number;
   /** The largest request body accepted; larger ones get 413. */

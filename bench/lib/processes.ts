@@ -40,7 +40,7 @@ export interface Service {
   hasExited: boolean;
   /** Its memory group, or null when it runs without a limit. */
   memoryGroup: MemoryGroup | null;
-  /** The last VmHWM read (when stopped, or by `peakMemory`), in bytes. */
+  /** VmHWM read just before it was stopped (0 until then), in bytes. */
   hwmBytes: number;
   /** The group's usage when the process exited. */
   finalUsage: GroupUsage | null;
