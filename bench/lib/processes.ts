@@ -74,7 +74,8 @@ export function startService(
     ],
     {
       cwd,
-      env: { ...process.env, NODE: process.execPath, ...env },
+      // No balancer in front waits for the gateway's drain: it stops at once.
+      env: { ...process.env, NODE: process.execPath, SHUTDOWN_DRAIN_MS: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
