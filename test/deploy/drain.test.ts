@@ -3,12 +3,14 @@
  * sandbox whose answers the test can hold. After SIGTERM `/ready` answers 503 at once while
  * the gateway still accepts and serves, every answer says `Connection: close` (on a kept-alive
  * connection too), a second SIGTERM changes nothing; when the drain ends new connections are
- * refused, a request in flight still completes, and the process exits 0. Every step waits for
+ * refused, an idle keep-alive connection is closed, a request in flight still completes, and
+ * the process exits 0. Every step waits for
  * an event (a log line, a held request), never for a time; the drain is long enough that the
  * steps inside it fit on a busy machine.
  */
 import { once } from 'node:events';
 import { Agent } from 'node:http';
+import { connect } from 'node:net';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server';
 import { buildGateway, startGatewayProcess, type GatewayProcess } from '../support/process';
 import { hasNginxData, query, refused, send, until } from './client';
@@ -56,6 +58,15 @@ test('SIGTERM: 503 on /ready, still serving with Connection: close, then refusin
     expect(hasNginxData(before)).toBe(true);
     expect(before.connection).toBe('keep-alive');
     expect((await send(gateway.port, false, '/ready')).status).toBe(200);
+    // A keep-alive connection that stays idle from before SIGTERM to the end of the drain.
+    const idle = connect({ host: '127.0.0.1', port: gateway.port });
+    let idleReceived = '';
+    idle.setEncoding('latin1');
+    idle.on('data', (chunk: string) => (idleReceived += chunk));
+    const idleClosed = once(idle, 'close');
+    idle.write('GET /health HTTP/1.1\r\nHost: gateway\r\n\r\n');
+    await until(() => idleReceived.includes('\r\n\r\n'));
+    expect(idleReceived).toMatch(/^HTTP\/1\.1 200 /);
 
     gateway.child.kill('SIGTERM');
     await until(() => gateway.output().includes('draining'));
@@ -82,6 +93,9 @@ test('SIGTERM: 503 on /ready, still serving with Connection: close, then refusin
 
     await until(() => gateway.output().includes('closing: refusing new connections'));
     await until(() => refused(gateway.port));
+    // The idle connection is closed by the gateway (not left to its 65 s keep-alive timeout),
+    // while the held request is still in flight.
+    await idleClosed;
     expect(gateway.child.exitCode).toBeNull();
     held.release();
     const finished = await inFlight;
