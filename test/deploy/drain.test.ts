@@ -4,9 +4,8 @@
  * the gateway still accepts and serves, every answer says `Connection: close` (on a kept-alive
  * connection too), a second SIGTERM changes nothing; when the drain ends new connections are
  * refused, an idle keep-alive connection is closed, a request in flight still completes, and
- * the process exits 0. Every step waits for
- * an event (a log line, a held request), never for a time; the drain is long enough that the
- * steps inside it fit on a busy machine.
+ * the process exits 0. Every step waits for an event (a log line, a held request), never for a
+ * time; the drain is long enough that the steps inside it fit on a busy machine.
  */
 import { once } from 'node:events';
 import { Agent } from 'node:http';
