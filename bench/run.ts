@@ -628,7 +628,7 @@ async function main(): Promise<number> {
     console.log('');
   }
   const throughput = legs.length > 0 ? await runThroughput(legs) : null;
-  const memory = reportMemory();
+  const memory = await reportMemory();
 
   // Formatted as the repository's Prettier settings would (`npm run lint` checks it too).
   const json = JSON.stringify({
@@ -816,12 +816,12 @@ process.once('exit', killAllSync);
 main()
   .then(
     (code) => code,
-    (error: unknown) => {
+    async (error: unknown) => {
       console.error(
         `bench failed: ${error instanceof CheckError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       );
       // An OOM kill shows up as a failed request: the memory table says which process died.
-      reportMemory();
+      await reportMemory();
       return 1;
     },
   )

@@ -42,11 +42,21 @@ export interface Service {
   memoryGroup: MemoryGroup | null;
   /** VmHWM read just before it was stopped (0 until then), in bytes. */
   hwmBytes: number;
+  /** A stand-in for SWR or a trace collector: not in the gateway's pod, so without a limit. */
+  outsideThePod: boolean;
+  /** Whether the bench stopped it (any other end is a failure). */
+  stopRequested: boolean;
   /** The group's usage when the process exited. */
   finalUsage: GroupUsage | null;
   /** How it ended: an exit code, or a signal (SIGKILL from the OOM killer, say). */
   ending: { code: number | null; signal: NodeJS.Signals | null } | null;
 }
+
+/**
+ * The stand-ins for SWR and for a trace collector: they run elsewhere than the gateway's pod, so
+ * without the pod's memory limit (their peak RSS is still reported).
+ */
+const OUTSIDE_THE_POD = new Set(['upstream', 'slow-upstream', 'otlp-sink']);
 
 const running = new Set<Service>();
 /** Every service started, for the memory report. */
@@ -61,7 +71,8 @@ export function startService(
   env: Record<string, string>,
   cwd: string,
 ): Service {
-  const memoryGroup = createGroup(name);
+  const outsideThePod = OUTSIDE_THE_POD.has(name);
+  const memoryGroup = outsideThePod ? null : createGroup(name);
   // The shell joins the group, then becomes start.sh, which becomes Node.js: one PID throughout.
   const child = spawn(
     '/bin/sh',
@@ -101,6 +112,8 @@ export function startService(
     hasExited: false,
     memoryGroup,
     hwmBytes: 0,
+    outsideThePod,
+    stopRequested: false,
     finalUsage: null,
     ending: null,
     exited: new Promise((resolve) => {
@@ -159,6 +172,7 @@ export async function waitReady(
 export async function stopService(service: Service, graceMs = 10_000): Promise<void> {
   if (service.hasExited) return;
   service.hwmBytes = Math.max(service.hwmBytes, readMemory(service.pid)?.hwm ?? 0);
+  service.stopRequested = true;
   service.child.kill('SIGTERM');
   const timer = setTimeout(() => {
     if (!service.hasExited) service.child.kill('SIGKILL');
