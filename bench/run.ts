@@ -28,6 +28,7 @@ import { mulberry32 } from '../src/sandbox/random';
 import { LEGS, LEG_IDS, type LegId, type ServerName } from './legs';
 import { runLoad, type Target } from './lib/load';
 import { envInt } from './lib/stats';
+import { reportMemory } from './memory';
 import {
   RssSampler,
   killAllSync,
@@ -324,6 +325,7 @@ async function main(): Promise<number> {
     console.log('');
   }
   const throughput = legs.length > 0 ? await runThroughput(legs) : null;
+  const memory = await reportMemory();
 
   // Formatted as the repository's Prettier settings would (`npm run lint` checks it too).
   const json = JSON.stringify({
@@ -346,10 +348,11 @@ async function main(): Promise<number> {
     },
     roundTrips: trips,
     ...throughput?.report,
+    memory,
   });
   writeFileSync(RESULTS, await format(json, { parser: 'json', ...(await resolveConfig(RESULTS)) }));
   console.log(`results written to ${RESULTS}`);
-  return throughput?.code ?? 0;
+  return memory.met ? (throughput?.code ?? 0) : 1;
 }
 
 async function runThroughput(legs: LegId[]): Promise<{ code: number; report: object }> {
@@ -476,10 +479,12 @@ process.once('exit', killAllSync);
 main()
   .then(
     (code) => code,
-    (error: unknown) => {
+    async (error: unknown) => {
       console.error(
         `bench failed: ${error instanceof CheckError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       );
+      // An OOM kill shows up as a failed request: the memory table says which process died.
+      await reportMemory();
       return 1;
     },
   )

@@ -284,6 +284,13 @@ export const SETTINGS = {
     parse: whole(1_000, 3_600_000),
     description: `How long a client may take to send a whole request; at least \`KEEP_ALIVE_TIMEOUT_MS\` + ${HEADERS_TIMEOUT_MARGIN_MS}.`,
   }),
+  shutdownDrainMs: setting({
+    name: 'SHUTDOWN_DRAIN_MS',
+    default: 5_000,
+    parse: whole(0, 600_000),
+    description:
+      "After SIGTERM, how long the gateway keeps serving with `/ready` at 503 (and `Connection: close`), so that load balancers stop sending first: above a readiness probe's period times its failure threshold.",
+  }),
   logLevel: setting<LogLevel>({
     name: 'LOG_LEVEL',
     default: 'info',

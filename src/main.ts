@@ -1,15 +1,15 @@
 import { startApp } from './http/app';
+import { stopOnSignals } from './http/drain';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './observability/logger';
 import { startTracing } from './observability/tracing';
 import { DEMO_TOKEN } from './sandbox/server';
 
 /**
- * The process: configuration, the app, and a graceful shutdown on SIGTERM and SIGINT (stop
- * accepting, finish requests in flight within a deadline, close the upstream pool, exit 0).
+ * The process: configuration, the app, and a graceful shutdown on SIGTERM and SIGINT (drain,
+ * stop accepting, finish requests in flight within a deadline, close the upstream pool, exit 0:
+ * see http/drain.ts).
  */
-
-const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -38,29 +38,17 @@ async function main(): Promise<void> {
   }
   if (tracing) logger.info({ protocol: tracing.settings.protocol }, 'tracing: exporting spans');
 
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: refusing new connections, finishing requests');
-    const deadline = setTimeout(() => {
-      logger.warn('shutdown deadline passed: closing the remaining connections');
-      app.server.closeAllConnections();
-      app.subgraphServer?.closeAllConnections();
-    }, SHUTDOWN_DEADLINE_MS);
-    deadline.unref();
-    void app.close().then(async () => {
+  stopOnSignals(
+    app,
+    { drainMs: config.shutdownDrainMs, requestDeadlineMs: config.requestDeadlineMs },
+    logger,
+    async () => {
       // The spans of the last requests are still buffered: export them before exiting.
       await tracing?.shutdown().catch((error: unknown) => {
         logger.warn({ err: error }, 'tracing: the last spans could not be exported');
       });
-      logger.info('stopped');
-      logger.flush();
-      process.exitCode = 0;
-    });
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+    },
+  );
 }
 
 main().catch((error: unknown) => {

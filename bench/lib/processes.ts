@@ -3,10 +3,15 @@
  * until a service answers, stopping (SIGTERM, then SIGKILL after a grace period), and memory
  * and CPU time from /proc. Every spawned process is tracked, so `stopAll` (also run on exit and
  * on SIGINT/SIGTERM of the bench) leaves nothing behind.
+ *
+ * Each process runs as the image runs the gateway: under a memory limit of its own (a cgroup,
+ * see cgroup.ts), started by scripts/start.sh, which sizes the heap from that limit.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createGroup, removeGroup, usage, type GroupUsage, type MemoryGroup } from './cgroup';
 
 export const HOST = '127.0.0.1';
 
@@ -33,9 +38,31 @@ export interface Service {
   output: string[];
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   hasExited: boolean;
+  /** Its memory group, or null when it runs without a limit. */
+  memoryGroup: MemoryGroup | null;
+  /** VmHWM read just before it was stopped (0 until then), in bytes. */
+  hwmBytes: number;
+  /** A stand-in for SWR or a trace collector: not in the gateway's pod, so without a limit. */
+  outsideThePod: boolean;
+  /** Whether the bench stopped it (any other end is a failure). */
+  stopRequested: boolean;
+  /** The group's usage when the process exited. */
+  finalUsage: GroupUsage | null;
+  /** How it ended: an exit code, or a signal (SIGKILL from the OOM killer, say). */
+  ending: { code: number | null; signal: NodeJS.Signals | null } | null;
 }
 
+/**
+ * The stand-ins for SWR and for a trace collector: they run elsewhere than the gateway's pod, so
+ * without the pod's memory limit (their peak RSS is still reported).
+ */
+const OUTSIDE_THE_POD = new Set(['upstream', 'slow-upstream', 'otlp-sink']);
+
 const running = new Set<Service>();
+/** Every service started, for the memory report. */
+export const started: Service[] = [];
+/** The repository root, where scripts/start.sh is. */
+const ROOT = join(__dirname, '..', '..', '..', '..');
 const OUTPUT_LINES = 40;
 
 export function startService(
@@ -44,11 +71,25 @@ export function startService(
   env: Record<string, string>,
   cwd: string,
 ): Service {
-  const child = spawn(process.execPath, args, {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const outsideThePod = OUTSIDE_THE_POD.has(name);
+  const memoryGroup = outsideThePod ? null : createGroup(name);
+  // The shell joins the group, then becomes start.sh, which becomes Node.js: one PID throughout.
+  const child = spawn(
+    '/bin/sh',
+    [
+      '-c',
+      '[ -z "$0" ] || echo $$ > "$0/cgroup.procs"; script=$1; shift; exec sh "$script" "$@"',
+      memoryGroup?.path ?? '',
+      join(ROOT, 'scripts', 'start.sh'),
+      ...args,
+    ],
+    {
+      cwd,
+      // No balancer in front waits for the gateway's drain: it stops at once.
+      env: { ...process.env, NODE: process.execPath, SHUTDOWN_DRAIN_MS: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   if (child.pid === undefined) throw new Error(`${name}: could not be started`);
   const output: string[] = [];
   const keep = (chunk: Buffer): void => {
@@ -69,15 +110,27 @@ export function startService(
     pid: child.pid,
     output,
     hasExited: false,
+    memoryGroup,
+    hwmBytes: 0,
+    outsideThePod,
+    stopRequested: false,
+    finalUsage: null,
+    ending: null,
     exited: new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         service.hasExited = true;
+        service.ending = { code, signal };
+        if (memoryGroup) {
+          service.finalUsage = usage(memoryGroup);
+          removeGroup(memoryGroup);
+        }
         running.delete(service);
         resolve({ code, signal });
       });
     }),
   };
   running.add(service);
+  started.push(service);
   return service;
 }
 
@@ -118,6 +171,8 @@ export async function waitReady(
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited. */
 export async function stopService(service: Service, graceMs = 10_000): Promise<void> {
   if (service.hasExited) return;
+  service.hwmBytes = Math.max(service.hwmBytes, readMemory(service.pid)?.hwm ?? 0);
+  service.stopRequested = true;
   service.child.kill('SIGTERM');
   const timer = setTimeout(() => {
     if (!service.hasExited) service.child.kill('SIGKILL');

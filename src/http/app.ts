@@ -27,6 +27,8 @@ export interface App {
   /** The embedded sandbox, or null when SWR_ENDPOINT names the upstream. */
   sandbox: SandboxHandle | null;
   metrics: Metrics;
+  /** The drain's start: `/ready` answers 503 and every answer closes its connection. */
+  stopReady(): void;
   /** Refuses new connections, lets requests in flight finish, then closes the upstream pool. */
   close(): Promise<void>;
 }
@@ -151,6 +153,9 @@ export async function startApp(
     subgraphServer,
     sandbox,
     metrics,
+    stopReady() {
+      accepting = false;
+    },
     async close() {
       accepting = false;
       // No connection is kept for another request: a response not yet started says
