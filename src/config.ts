@@ -72,6 +72,17 @@ export interface Config {
   /** The secret routers send in `X-Subgraph-Secret`; null leaves `/subgraph` open. */
   subgraphSecret: string | null;
   logLevel: LogLevel;
+  tagEvents: TagEventSettings;
+}
+
+/** `Subscription.tagEvents` (docs/subscriptions.md). */
+export interface TagEventSettings {
+  /** How often a watcher polls SWR's newest tags; at least 2 s, so that SWR is not hammered. */
+  intervalMs: number;
+  /** The most subscriptions one token holds at once. */
+  maxSubscriptionsPerToken: number;
+  /** The most watchers (token and repository) one process runs. */
+  maxWatchers: number;
 }
 
 export class ConfigError extends Error {
@@ -258,6 +269,18 @@ export function loadConfig(env: Env = process.env): Config {
         : integer(env, 'SUBGRAPH_PORT', 0, 0, 65535, problems),
     subgraphSecret: secret(env, problems),
     logLevel,
+    tagEvents: {
+      intervalMs: integer(env, 'TAG_EVENTS_INTERVAL_MS', 10_000, 2_000, 3_600_000, problems),
+      maxSubscriptionsPerToken: integer(
+        env,
+        'TAG_EVENTS_MAX_SUBSCRIPTIONS_PER_TOKEN',
+        100,
+        1,
+        10_000,
+        problems,
+      ),
+      maxWatchers: integer(env, 'TAG_EVENTS_MAX_WATCHERS', 1_000, 1, 100_000, problems),
+    },
   };
   // Node refuses a headers timeout longer than the request timeout.
   const headersTimeoutMs = config.keepAliveTimeoutMs + HEADERS_TIMEOUT_MARGIN_MS;

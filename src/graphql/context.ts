@@ -11,6 +11,7 @@ import {
 } from '../loaders/repository-details';
 import type { UpstreamSession } from '../loaders/session';
 import { createTagByNameLoader, type TagByNameLoader } from '../loaders/tag-by-name';
+import type { TagEventSource } from '../subscriptions/tag-events';
 import type { RepositoryRef, RequestTrace, SwrClient } from '../swr/client';
 import type { SwrRepositorySummary, SwrTag } from '../swr/types';
 
@@ -26,6 +27,8 @@ export interface GatewayContext {
   /** The client with the caller's token, for changes (mutations); null without a token. */
   session: UpstreamSession | null;
   request: RequestRecord;
+  /** The process's tag watchers (`Subscription.tagEvents`); null where none are served. */
+  tagEvents: TagEventSource | null;
 }
 
 export interface Loaders {
@@ -109,6 +112,7 @@ export interface ContextOptions {
   deadlineMs: number;
   /** The most upstream attempts one GraphQL request may make, retries included. */
   maxUpstreamAttempts: number;
+  tagEvents?: TagEventSource | null;
 }
 
 /** An IAM token is a long printable string; anything else could never authenticate. */
@@ -163,7 +167,8 @@ export function createContext(
   options: ContextOptions,
 ): GatewayContext {
   const token = tokenFrom(headers);
-  if (token === null) return { token, loaders: null, session: null, request: record };
+  const tagEvents = options.tagEvents ?? null;
+  if (token === null) return { token, loaders: null, session: null, request: record, tagEvents };
   const session: UpstreamSession = {
     client,
     token,
@@ -182,5 +187,5 @@ export function createContext(
       },
     },
   };
-  return { token, loaders: new RequestLoaders(session), session, request: record };
+  return { token, loaders: new RequestLoaders(session), session, request: record, tagEvents };
 }

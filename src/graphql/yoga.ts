@@ -24,6 +24,7 @@ import { requestErrorPlugins } from './request-errors';
 import { createSubgraphSchema, publicSchemaOf } from './schema';
 import { DOCUMENT_ID_PARAMS, loadTrustedDocuments, useTrustedDocuments } from './trusted-documents';
 import { COST_HINTS } from '../resolvers/costs';
+import type { TagEventSource } from '../subscriptions/tag-events';
 import type { SwrClient } from '../swr/client';
 
 /**
@@ -53,6 +54,8 @@ export interface GatewayOptions {
   introspection?: boolean;
   /** Tracing's plugin, outermost, when tracing is on. */
   tracing?: Plugin;
+  /** The tag watchers that serve `Subscription.tagEvents`. */
+  tagEvents?: TagEventSource;
 }
 
 /**
@@ -109,6 +112,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     upstreamConcurrency: upstreamConcurrencyPerRequest,
     deadlineMs: options.requestDeadlineMs ?? 30_000,
     maxUpstreamAttempts: limits.maxUpstreamAttempts,
+    tagEvents: options.tagEvents ?? null,
   };
   const subgraphSchema = createSubgraphSchema();
   const publicSchema = publicSchemaOf(subgraphSchema);

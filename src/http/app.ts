@@ -7,6 +7,8 @@ import type { Tracing } from '../observability/tracing';
 import { exampleQuery } from '../sandbox/example';
 import { DEMO_TOKEN, startSandbox, type SandboxHandle } from '../sandbox/server';
 import { GRAPHQL_ENDPOINT, SUBGRAPH_ENDPOINT, createGateway, type Gateway } from '../graphql/yoga';
+import { TagEvents } from '../subscriptions/tag-events';
+import type { Ticker } from '../subscriptions/ticker';
 import { SwrClient } from '../swr/client';
 import { createHandler, type Listener } from './handler';
 
@@ -31,10 +33,16 @@ export interface App {
   close(): Promise<void>;
 }
 
+export interface AppOptions {
+  /** What paces the tag watchers' polls (a timer by default; tests tick their own). */
+  tagEventTicker?: Ticker;
+}
+
 export async function startApp(
   config: Config,
   logger: Logger | false,
   tracing: Tracing | null = null,
+  options: AppOptions = {},
 ): Promise<App> {
   const sandbox = config.swrEndpoint === null ? await startSandbox() : null;
   const endpoint = config.swrEndpoint ?? (sandbox as SandboxHandle).url;
@@ -57,6 +65,12 @@ export async function startApp(
     observeAttempt: tracing?.observeUpstream(endpoint),
   });
   const upstream = client;
+  const tagEvents = new TagEvents({
+    client: upstream,
+    ...config.tagEvents,
+    observer: metrics.tagEvents,
+    ...(options.tagEventTicker && { ticker: options.tagEventTicker }),
+  });
   let accepting = true;
   /** Responses being served, so that shutdown can end their connections with them. */
   const inFlight = new Set<ServerResponse>();
@@ -72,6 +86,7 @@ export async function startApp(
       allowArbitraryDocuments: config.allowArbitraryDocuments,
       introspection: config.introspection,
       tracing: tracing?.plugin,
+      tagEvents,
       ...(sandbox && {
         graphiql: {
           headers: JSON.stringify({ 'X-Auth-Token': DEMO_TOKEN }),

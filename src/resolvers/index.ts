@@ -22,6 +22,7 @@ import {
 import { resolveRepositoryConnection } from './repository-connection';
 import { BigIntScalar, DateTimeScalar } from './scalars';
 import { resolveTagConnection } from './tag-connection';
+import { tagEventFields, tagEventSubscription } from './tag-events';
 
 /** Resolvers only wire arguments to the pagination module and the loaders. */
 
@@ -46,6 +47,12 @@ export const resolvers: Resolvers = {
   Mutation: {
     deleteTag: (_, { input }, context) => deleteTag(input, context),
   },
+
+  Subscription: {
+    tagEvents: tagEventSubscription,
+  },
+
+  TagEvent: tagEventFields,
 
   Node: {
     __resolveType: nodeType,
