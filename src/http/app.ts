@@ -9,6 +9,7 @@ import { DEMO_TOKEN, startSandbox, type SandboxHandle } from '../sandbox/server'
 import { GRAPHQL_ENDPOINT, SUBGRAPH_ENDPOINT, createGateway, type Gateway } from '../graphql/yoga';
 import { TagEvents } from '../subscriptions/tag-events';
 import type { Ticker } from '../subscriptions/ticker';
+import { serveGraphQLOverWebSocket } from '../subscriptions/websocket';
 import { SwrClient } from '../swr/client';
 import { createHandler, type Listener } from './handler';
 
@@ -154,6 +155,11 @@ export async function startApp(
           { fallback: gateway.subgraph, servesApi: false, servesSubgraph: true },
           config.subgraphPort,
         );
+  const webSocket = serveGraphQLOverWebSocket(server, gateway.api, {
+    path: GRAPHQL_ENDPOINT,
+    maxPayloadBytes: config.maxBodyBytes,
+    acceptsDocumentText: config.persistedDocuments === null || config.allowArbitraryDocuments,
+  });
   const portOf = (listening: Server): number => (listening.address() as AddressInfo).port;
 
   return {
@@ -165,6 +171,9 @@ export async function startApp(
     metrics,
     async close() {
       accepting = false;
+      // Subscriptions never end by themselves: end them, so that their responses finish.
+      tagEvents.close();
+      await webSocket.close();
       // No connection is kept for another request: a response not yet started says
       // `Connection: close`; one already under way ends its connection when it is done.
       for (const response of inFlight) {

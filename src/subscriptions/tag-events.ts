@@ -50,6 +50,7 @@ export class TagEvents implements TagEventSource {
   private readonly watchers = new Map<string, TagWatcher>();
   /** Subscriptions held, by token key. */
   private readonly held = new Map<string, number>();
+  private readonly streams = new Set<EventStream<TagEventPayload>>();
 
   constructor(private readonly options: TagEventsOptions) {}
 
@@ -74,6 +75,7 @@ export class TagEvents implements TagEventSource {
     const observer = this.options.observer ?? IGNORED;
     observer.subscribers(1);
     const stream = new EventStream<TagEventPayload>(() => {
+      this.streams.delete(stream);
       leave();
       const left = (this.held.get(owner) ?? 1) - 1;
       if (left === 0) this.held.delete(owner);
@@ -89,7 +91,13 @@ export class TagEvents implements TagEventSource {
         stream.end();
       },
     });
+    this.streams.add(stream);
     return stream;
+  }
+
+  /** Ends every subscription (the process is stopping); their watchers stop with them. */
+  close(): void {
+    for (const stream of [...this.streams]) stream.end();
   }
 
   private watcherFor(owner: string, token: string, repository: RepositoryRef): TagWatcher {
