@@ -146,17 +146,19 @@ export function serveGraphQLOverWebSocket(
     });
   };
   server.on('upgrade', upgrade);
-  return {
-    async close() {
-      server.off('upgrade', upgrade);
-      // Subscribers reconnect to another instance; a closing handshake could wait on each.
-      for (const connection of sockets.clients) connection.terminate();
-      await protocol.dispose();
-      await new Promise<void>((resolve) => {
-        sockets.close(() => {
-          resolve();
-        });
+  let closing: Promise<void> | null = null;
+  const close = async (): Promise<void> => {
+    server.off('upgrade', upgrade);
+    // Subscribers reconnect to another instance; a closing handshake could wait on each.
+    for (const connection of sockets.clients) connection.terminate();
+    await protocol.dispose();
+    await new Promise<void>((resolve) => {
+      sockets.close(() => {
+        resolve();
       });
-    },
+    });
+  };
+  return {
+    close: () => (closing ??= close()),
   };
 }
