@@ -82,17 +82,15 @@ interface Pipeline extends Runners {
   contextFactory(): unknown;
 }
 
-export function serveGraphQLOverWebSocket(
-  server: Server,
-  surface: Surface,
-  options: WebSocketOptions,
-): WebSocketEndpoint {
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
-  const onSubscribe = async (
-    context: { connectionParams?: Readonly<Record<string, unknown>>; extra: Extra },
-    _id: string,
-    payload: SubscribePayload,
-  ): Promise<ExecutionArgs | GraphQLError[]> => {
+type SubscribeHook = (
+  context: { connectionParams?: Readonly<Record<string, unknown>>; extra: Extra },
+  id: string,
+  payload: SubscribePayload,
+) => Promise<ExecutionArgs | GraphQLError[]>;
+
+/** Runs each operation through the surface's pipeline, as yoga runs an HTTP request. */
+function subscribeThrough(surface: Surface, options: WebSocketOptions): SubscribeHook {
+  return async (context, _id, payload) => {
     if (!options.acceptsDocumentText) {
       return refusal(
         'Only trusted documents run here: subscribe over SSE.',
@@ -110,9 +108,8 @@ export function serveGraphQLOverWebSocket(
     } catch (error) {
       return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
     }
-    if (
-      getOperationAST(document, payload.operationName)?.operation !== OperationTypeNode.SUBSCRIPTION
-    ) {
+    const operation = getOperationAST(document, payload.operationName)?.operation;
+    if (operation !== OperationTypeNode.SUBSCRIPTION) {
       return refusal(
         'Only subscriptions run over WebSocket; send queries and mutations over HTTP.',
         'BAD_REQUEST',
@@ -130,15 +127,41 @@ export function serveGraphQLOverWebSocket(
       rootValue: runners,
     };
   };
+}
+
+/** The path of a request target, or null for one that is not a URL path. */
+function pathOf(target: string | undefined): string | null {
+  try {
+    return new URL(target ?? '/', 'http://gateway').pathname;
+  } catch {
+    return null;
+  }
+}
+
+const refuseUpgrade = (socket: Duplex, status: string): void => {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+};
+
+export function serveGraphQLOverWebSocket(
+  server: Server,
+  surface: Surface,
+  options: WebSocketOptions,
+): WebSocketEndpoint {
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
   const run = (kind: keyof Runners) => (args: ExecutionArgs) =>
     (args.rootValue as Runners)[kind](args);
   const protocol = useServer(
-    { execute: run('execute'), subscribe: run('subscribe'), onSubscribe },
+    {
+      execute: run('execute'),
+      subscribe: run('subscribe'),
+      onSubscribe: subscribeThrough(surface, options),
+    },
     sockets,
   );
   const upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (new URL(request.url ?? '/', 'http://gateway').pathname !== options.path) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    const path = pathOf(request.url);
+    if (path !== options.path) {
+      refuseUpgrade(socket, path === null ? '400 Bad Request' : '404 Not Found');
       return;
     }
     sockets.handleUpgrade(request, socket, head, (connection) => {
@@ -146,7 +169,6 @@ export function serveGraphQLOverWebSocket(
     });
   };
   server.on('upgrade', upgrade);
-  let closing: Promise<void> | null = null;
   const close = async (): Promise<void> => {
     server.off('upgrade', upgrade);
     // Subscribers reconnect to another instance; a closing handshake could wait on each.
@@ -158,6 +180,7 @@ export function serveGraphQLOverWebSocket(
       });
     });
   };
+  let closing: Promise<void> | null = null;
   return {
     close: () => (closing ??= close()),
   };

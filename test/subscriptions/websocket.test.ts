@@ -1,5 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -161,7 +162,7 @@ test('no token is UNAUTHENTICATED; queries, and documents of several operations,
 
 test('upgrades are taken on /graphql alone', async () => {
   const base = live.app.url.replace('http://', 'ws://').replace('/graphql', '');
-  for (const path of ['/subgraph', '/graphql/', '/metrics', '/GRAPHQL', '/graphq']) {
+  for (const path of ['/subgraph', '/graphql/', '/metrics', '/GRAPHQL', '/graphq', '/%67raphql']) {
     const status = await new Promise<number>((resolve) => {
       const socket = new WebSocket(`${base}${path}`, 'graphql-transport-ws');
       socket.on('unexpected-response', (_request, response) => {
@@ -175,6 +176,28 @@ test('upgrades are taken on /graphql alone', async () => {
     });
     expect([path, status]).toEqual([path, 404]);
   }
+});
+
+test('an upgrade whose target is not a URL path gets 400, and the gateway keeps serving', async () => {
+  const { port } = new URL(live.app.url);
+  const answer = await new Promise<string>((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => {
+      socket.write(
+        'GET http://a:99999/graphql HTTP/1.1\r\nHost: gateway\r\nUpgrade: websocket\r\n' +
+          'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
+          'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n',
+      );
+    });
+    let text = '';
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    socket.on('end', () => {
+      resolve(text);
+    });
+    socket.on('error', reject);
+  });
+  expect(answer.startsWith('HTTP/1.1 400')).toBe(true);
+  const health = await fetch(live.app.url.replace('/graphql', '/health'));
+  expect(health.status).toBe(200);
 });
 
 test('with trusted documents enforced, WebSocket runs no document text (SSE applies the manifest)', async () => {
