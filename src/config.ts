@@ -291,6 +291,26 @@ export const SETTINGS = {
     description:
       "After SIGTERM, how long the gateway keeps serving with `/ready` at 503 (and `Connection: close`), so that load balancers stop sending first: above a readiness probe's period times its failure threshold.",
   }),
+  tagEventsIntervalMs: setting({
+    name: 'TAG_EVENTS_INTERVAL_MS',
+    default: 10_000,
+    parse: whole(2_000, 3_600_000),
+    description:
+      "How often a watcher of `Subscription.tagEvents` polls SWR's newest tags; at least 2 s, so that SWR is not hammered.",
+  }),
+  tagEventsMaxSubscriptionsPerToken: setting({
+    name: 'TAG_EVENTS_MAX_SUBSCRIPTIONS_PER_TOKEN',
+    default: 100,
+    parse: whole(1, 10_000),
+    description: 'Subscriptions one token may hold at once (`TOO_MANY_SUBSCRIPTIONS` beyond).',
+  }),
+  tagEventsMaxWatchers: setting({
+    name: 'TAG_EVENTS_MAX_WATCHERS',
+    default: 1_000,
+    parse: whole(1, 100_000),
+    description:
+      'Watchers (token and repository) one process runs at most (`SUBSCRIPTIONS_EXHAUSTED` beyond).',
+  }),
   logLevel: setting<LogLevel>({
     name: 'LOG_LEVEL',
     default: 'info',
@@ -333,11 +353,27 @@ function readSettings(env: Env, problems: string[]): SettingValues {
  */
 export interface Config extends Omit<
   SettingValues,
-  keyof Omit<QueryLimits, 'blockFieldSuggestions'> | keyof ServerVariants | 'nodeEnv'
+  | keyof Omit<QueryLimits, 'blockFieldSuggestions'>
+  | keyof ServerVariants
+  | TagEventSettingName
+  | 'nodeEnv'
 > {
   limits: QueryLimits;
   /** How the SWR server differs from the reference (swr/variants.ts, docs/upstream.md). */
   swrVariants: ServerVariants;
+  /** `Subscription.tagEvents` (docs/subscriptions.md). */
+  tagEvents: TagEventSettings;
+}
+
+type TagEventSettingName =
+  | 'tagEventsIntervalMs'
+  | 'tagEventsMaxSubscriptionsPerToken'
+  | 'tagEventsMaxWatchers';
+
+export interface TagEventSettings {
+  intervalMs: number;
+  maxSubscriptionsPerToken: number;
+  maxWatchers: number;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -346,11 +382,22 @@ export function loadConfig(env: Env = process.env): Config {
   const { maxDepth, maxAliases, maxTokens, maxDirectives, nodeEnv, ...rest } = values;
   const { maxUpstreamRequests, maxUpstreamAttempts, maxNodes, versionOrderMaxTags, ...others } =
     rest;
-  const { repositoryMatch, tagNameOrder, repositoryTimeColumn, wholeListMaxItems, ...settings } =
+  const { repositoryMatch, tagNameOrder, repositoryTimeColumn, wholeListMaxItems, ...more } =
     others;
+  const {
+    tagEventsIntervalMs,
+    tagEventsMaxSubscriptionsPerToken,
+    tagEventsMaxWatchers,
+    ...settings
+  } = more;
   const config: Config = {
     ...settings,
     swrVariants: { repositoryMatch, tagNameOrder, repositoryTimeColumn, wholeListMaxItems },
+    tagEvents: {
+      intervalMs: tagEventsIntervalMs,
+      maxSubscriptionsPerToken: tagEventsMaxSubscriptionsPerToken,
+      maxWatchers: tagEventsMaxWatchers,
+    },
     limits: {
       maxDepth,
       maxAliases,

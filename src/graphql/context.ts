@@ -12,6 +12,7 @@ import {
 import type { UpstreamSession } from '../loaders/session';
 import { createTagByNameLoader, type TagByNameLoader } from '../loaders/tag-by-name';
 import { createWholeTagListLoader, type WholeTagListLoader } from '../loaders/whole-tag-lists';
+import type { TagEventSource } from '../subscriptions/tag-events';
 import type { RepositoryRef, RequestTrace, SwrClient } from '../swr/client';
 import type { SwrRepositorySummary, SwrTag } from '../swr/types';
 
@@ -27,6 +28,8 @@ export interface GatewayContext {
   /** The client with the caller's token, for changes (mutations); null without a token. */
   session: UpstreamSession | null;
   request: RequestRecord;
+  /** The process's tag watchers (`Subscription.tagEvents`); null where none are served. */
+  tagEvents: TagEventSource | null;
 }
 
 export interface Loaders {
@@ -115,6 +118,7 @@ export interface ContextOptions {
   maxUpstreamAttempts: number;
   /** The longest tag list ordered by version (read whole and sorted in memory). */
   versionOrderMaxTags: number;
+  tagEvents?: TagEventSource | null;
 }
 
 /** An IAM token is a long printable string; anything else could never authenticate. */
@@ -180,7 +184,8 @@ export function createContext(
   options: ContextOptions,
 ): GatewayContext {
   const token = tokenFrom(headers);
-  if (token === null) return { token, loaders: null, session: null, request: record };
+  const tagEvents = options.tagEvents ?? null;
+  if (token === null) return { token, loaders: null, session: null, request: record, tagEvents };
   const session: UpstreamSession = {
     client,
     token,
@@ -204,5 +209,6 @@ export function createContext(
     loaders: new RequestLoaders(session, options.versionOrderMaxTags),
     session,
     request: record,
+    tagEvents,
   };
 }

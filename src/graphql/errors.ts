@@ -14,7 +14,9 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'UPSTREAM_ERROR'
   | 'UPSTREAM_TIMEOUT'
-  | 'UPSTREAM_UNAVAILABLE';
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'TOO_MANY_SUBSCRIPTIONS'
+  | 'SUBSCRIPTIONS_EXHAUSTED';
 
 export function gatewayError(
   code: ErrorCode,
@@ -53,7 +55,10 @@ export function missingToken(): GraphQLError {
 const NO_TOKEN_CODE = 'SVCSTG.SWR.4001048';
 
 /** The codes an upstream failure can turn into. */
-type UpstreamFailureCode = Exclude<ErrorCode, 'QUERY_TOO_EXPENSIVE'>;
+type UpstreamFailureCode = Exclude<
+  ErrorCode,
+  'QUERY_TOO_EXPENSIVE' | 'TOO_MANY_SUBSCRIPTIONS' | 'SUBSCRIPTIONS_EXHAUSTED'
+>;
 
 function codeForStatus(error: SwrError): UpstreamFailureCode {
   const status = error.status ?? 0;

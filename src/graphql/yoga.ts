@@ -24,6 +24,7 @@ import { requestErrorPlugins } from './request-errors';
 import { createSubgraphSchema, publicSchemaOf } from './schema';
 import { DOCUMENT_ID_PARAMS, loadTrustedDocuments, useTrustedDocuments } from './trusted-documents';
 import { costHints } from '../resolvers/costs';
+import type { TagEventSource } from '../subscriptions/tag-events';
 import type { SwrClient } from '../swr/client';
 
 /**
@@ -53,6 +54,8 @@ export interface GatewayOptions {
   introspection?: boolean;
   /** Tracing's plugin, outermost, when tracing is on. */
   tracing?: Plugin;
+  /** The tag watchers that serve `Subscription.tagEvents`. */
+  tagEvents?: TagEventSource;
 }
 
 /**
@@ -110,6 +113,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     deadlineMs: options.requestDeadlineMs ?? 30_000,
     maxUpstreamAttempts: limits.maxUpstreamAttempts,
     versionOrderMaxTags: limits.versionOrderMaxTags,
+    tagEvents: options.tagEvents ?? null,
   };
   const subgraphSchema = createSubgraphSchema();
   const publicSchema = publicSchemaOf(subgraphSchema);

@@ -7,6 +7,9 @@ import type { Tracing } from '../observability/tracing';
 import { exampleQuery } from '../sandbox/example';
 import { DEMO_TOKEN, startSandbox, type SandboxHandle } from '../sandbox/server';
 import { GRAPHQL_ENDPOINT, SUBGRAPH_ENDPOINT, createGateway, type Gateway } from '../graphql/yoga';
+import { TagEvents } from '../subscriptions/tag-events';
+import type { Ticker } from '../subscriptions/ticker';
+import { serveGraphQLOverWebSocket } from '../subscriptions/websocket';
 import { SwrClient } from '../swr/client';
 import { createHandler, type Listener } from './handler';
 
@@ -33,10 +36,16 @@ export interface App {
   close(): Promise<void>;
 }
 
+export interface AppOptions {
+  /** What paces the tag watchers' polls (a timer by default; tests tick their own). */
+  tagEventTicker?: Ticker;
+}
+
 export async function startApp(
   config: Config,
   logger: Logger | false,
   tracing: Tracing | null = null,
+  options: AppOptions = {},
 ): Promise<App> {
   const sandbox =
     config.swrEndpoint === null ? await startSandbox({ flavor: config.sandboxFlavor }) : null;
@@ -62,6 +71,12 @@ export async function startApp(
     observeAttempt: tracing?.observeUpstream(endpoint),
   });
   const upstream = client;
+  const tagEvents = new TagEvents({
+    client: upstream,
+    ...config.tagEvents,
+    observer: metrics.tagEvents,
+    ...(options.tagEventTicker && { ticker: options.tagEventTicker }),
+  });
   let accepting = true;
   /** Responses being served, so that shutdown can end their connections with them. */
   const inFlight = new Set<ServerResponse>();
@@ -77,6 +92,7 @@ export async function startApp(
       allowArbitraryDocuments: config.allowArbitraryDocuments,
       introspection: config.introspection,
       tracing: tracing?.plugin,
+      tagEvents,
       ...(sandbox && {
         graphiql: {
           headers: JSON.stringify({ 'X-Auth-Token': DEMO_TOKEN }),
@@ -144,6 +160,11 @@ export async function startApp(
           { fallback: gateway.subgraph, servesApi: false, servesSubgraph: true },
           config.subgraphPort,
         );
+  const webSocket = serveGraphQLOverWebSocket(server, gateway.api, {
+    path: GRAPHQL_ENDPOINT,
+    maxPayloadBytes: config.maxBodyBytes,
+    acceptsDocumentText: config.persistedDocuments === null || config.allowArbitraryDocuments,
+  });
   const portOf = (listening: Server): number => (listening.address() as AddressInfo).port;
 
   return {
@@ -158,6 +179,9 @@ export async function startApp(
     },
     async close() {
       accepting = false;
+      // Subscriptions never end by themselves: end them, so that their responses finish.
+      tagEvents.close();
+      await webSocket.close();
       // No connection is kept for another request: a response not yet started says
       // `Connection: close`; one already under way ends its connection when it is done.
       for (const response of inFlight) {

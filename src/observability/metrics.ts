@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { TagEventObserver } from '../subscriptions/tag-watcher';
 import type { UpstreamAttempt } from '../swr/client';
 
 /**
@@ -39,6 +40,45 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
+
+  private readonly tagWatchers = new Gauge({
+    name: 'gateway_tag_event_watchers',
+    help: 'Repositories watched for Subscription.tagEvents (one watcher per token and repository).',
+    registers: [this.registry],
+  });
+
+  private readonly tagSubscribers = new Gauge({
+    name: 'gateway_tag_event_subscribers',
+    help: 'Subscriptions to Subscription.tagEvents open now, over SSE and WebSocket.',
+    registers: [this.registry],
+  });
+
+  private readonly tagPolls = new Counter({
+    name: 'gateway_tag_event_polls_total',
+    help: "Watchers' polls of SWR, by outcome: changed, unchanged or failed.",
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly tagPollRequests = new Counter({
+    name: 'gateway_tag_event_upstream_requests_total',
+    help: "Requests to SWR sent by the watchers' polls, retries included.",
+    registers: [this.registry],
+  });
+
+  /** What the tag watchers report to (see src/subscriptions/tag-watcher.ts). */
+  readonly tagEvents: TagEventObserver = {
+    watchers: (delta) => {
+      this.tagWatchers.inc(delta);
+    },
+    subscribers: (delta) => {
+      this.tagSubscribers.inc(delta);
+    },
+    poll: (outcome, upstreamRequests) => {
+      this.tagPolls.inc({ outcome });
+      this.tagPollRequests.inc(upstreamRequests);
+    },
+  };
 
   constructor(circuitState: () => string) {
     collectDefaultMetrics({ register: this.registry });

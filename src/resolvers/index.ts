@@ -18,6 +18,7 @@ import { BigIntScalar, DateTimeScalar } from './scalars';
 import { resolveTagConnection } from './tag-connection';
 import { findLatestTag } from './version-connection';
 import { repositoryViewerFields, tagViewerFields } from './viewer';
+import { tagEventFields, tagEventSubscription } from './tag-events';
 
 /** Resolvers only wire arguments to the pagination module and the loaders. */
 
@@ -43,6 +44,12 @@ export const resolvers: Resolvers = {
     deleteTag: (_, { input }, context) => deleteTag(input, context),
     deleteTags: (_, { input }, context) => deleteTags(input, context),
   },
+
+  Subscription: {
+    tagEvents: tagEventSubscription,
+  },
+
+  TagEvent: tagEventFields,
 
   Node: {
     __resolveType: nodeType,

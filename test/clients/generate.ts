@@ -71,20 +71,20 @@ export interface RelayApp extends ToolRun {
 /**
  * Writes the served schema where relay.config.json expects it and runs relay-compiler with that
  * configuration, into an empty artifact directory and an empty persisted-documents file (the
- * compiler adds to the file it finds, and needs both to exist).
+ * compiler adds to the file it finds, and needs both to exist). `app` is the fixture's folder.
  */
-export async function compileRelayApp(url: string): Promise<RelayApp> {
-  const artifacts = join(RELAY_APP, 'src', '__generated__');
-  const persisted = join(RELAY_APP, 'persisted-documents.json');
-  await mkdir(join(RELAY_APP, 'schema'), { recursive: true });
-  await writeFile(join(RELAY_APP, 'schema', 'gateway.graphql'), await servedSchema(url));
+export async function compileRelayApp(url: string, app = RELAY_APP): Promise<RelayApp> {
+  const artifacts = join(app, 'src', '__generated__');
+  const persisted = join(app, 'persisted-documents.json');
+  await mkdir(join(app, 'schema'), { recursive: true });
+  await writeFile(join(app, 'schema', 'gateway.graphql'), await servedSchema(url));
   await rm(artifacts, { recursive: true, force: true });
   await mkdir(artifacts, { recursive: true });
   await writeFile(persisted, '{}\n');
   const compiled = await tool(
     join(ROOT, 'node_modules', 'relay-compiler', 'cli.js'),
     ['relay.config.json'],
-    RELAY_APP,
+    app,
   );
   const persistedDocuments = JSON.parse(await readFile(persisted, 'utf8')) as Record<
     string,

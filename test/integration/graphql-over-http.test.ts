@@ -168,13 +168,18 @@ describe('GraphQL over HTTP', () => {
     expect(answer.body.errors?.length).toBeGreaterThan(0);
   });
 
-  test('the schema has no subscription type; its mutation type is Mutation (deleteTag)', async () => {
+  test('its subscription type is Subscription (tagEvents); its mutation type is Mutation (deleteTag)', async () => {
     const answer = await post(
       JSON.stringify({ query: '{ __schema { mutationType { name } subscriptionType { name } } }' }),
       GRAPHQL_RESPONSE,
     );
     expect(answer.body).toEqual({
-      data: { __schema: { mutationType: { name: 'Mutation' }, subscriptionType: null } },
+      data: {
+        __schema: {
+          mutationType: { name: 'Mutation' },
+          subscriptionType: { name: 'Subscription' },
+        },
+      },
     });
   });
 
