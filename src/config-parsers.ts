@@ -40,7 +40,8 @@ export function integer(
 export function oneOf<T extends string>(choices: readonly T[]): Parse<T> {
   return (raw, name, problems) => {
     const value = choices.find((known) => known === raw);
-    if (value === undefined) problems.push(`${name} must be one of ${choices.join(', ')}, not "${raw}"`);
+    if (value === undefined)
+      problems.push(`${name} must be one of ${choices.join(', ')}, not "${raw}"`);
     return value ?? (choices[0] as T);
   };
 }

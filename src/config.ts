@@ -14,7 +14,7 @@ import {
 } from './config-parsers';
 import { DEFAULT_LIMITS, type QueryLimits } from './graphql/limits';
 import { LOG_LEVELS, type LogLevel } from './observability/logger';
-import { SANDBOX_FLAVORS } from './sandbox/flavors';
+import { SANDBOX_FLAVORS, type SandboxFlavor } from './sandbox/flavors';
 import { DEFAULT_MAX_BODY_BYTES } from './swr/client';
 import { DEFAULT_POLICY } from './swr/policy';
 import {
@@ -152,7 +152,7 @@ export const SETTINGS = {
     description:
       'The longest list the gateway reads whole to filter or sort it itself; a longer one is a coded error.',
   }),
-  sandboxFlavor: setting({
+  sandboxFlavor: setting<SandboxFlavor>({
     name: 'SANDBOX_FLAVOR',
     default: 'reference',
     parse: oneOf(SANDBOX_FLAVORS),
@@ -366,9 +366,7 @@ export interface Config extends Omit<
 }
 
 type TagEventSettingName =
-  | 'tagEventsIntervalMs'
-  | 'tagEventsMaxSubscriptionsPerToken'
-  | 'tagEventsMaxWatchers';
+  'tagEventsIntervalMs' | 'tagEventsMaxSubscriptionsPerToken' | 'tagEventsMaxWatchers';
 
 export interface TagEventSettings {
   intervalMs: number;

@@ -3,7 +3,7 @@ import { gatewayError, missingToken } from '../graphql/errors';
 import type { SubscriptionResolvers, TagEventResolvers } from '../generated/resolvers-types';
 import type { TagEventModel, TagEventPayload } from '../subscriptions/tag-events';
 import { tagGlobalId } from './ids';
-import { repositoryRef } from './registry';
+import { repositoryRef } from './refs';
 
 /** `Subscription.tagEvents` and its events: names checked, then the watchers' stream. */
 
