@@ -56,8 +56,10 @@ export async function drain(
   logger: Logger,
 ): Promise<void> {
   app.stopReady();
-  logger.info({ drainMs: settings.drainMs }, 'draining: /ready answers 503, still serving');
-  if (settings.drainMs > 0) await sleep(settings.drainMs);
+  if (settings.drainMs > 0) {
+    logger.info({ drainMs: settings.drainMs }, 'draining: /ready answers 503, still serving');
+    await sleep(settings.drainMs);
+  }
   logger.info('closing: refusing new connections, finishing requests in flight');
   const deadline = setTimeout(() => {
     logger.warn('shutdown deadline passed: closing the remaining connections');
@@ -70,8 +72,8 @@ export async function drain(
 }
 
 /**
- * Stops the app on SIGTERM and SIGINT: the drain, then `flush` (the buffered spans), then exit
- * code 0. Later signals are logged and change nothing.
+ * Stops the app on SIGTERM (the drain first) and SIGINT (no drain), then `flush` (the buffered
+ * spans), then exit code 0. Later signals are logged and change nothing.
  */
 export function stopOnSignals(
   app: Drainable,
@@ -87,7 +89,9 @@ export function stopOnSignals(
     }
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    void drain(app, settings, logger)
+    // SIGINT is a person at a terminal (Ctrl-C), never a balancer's replica: no drain to wait for.
+    const phases = signal === 'SIGINT' ? { ...settings, drainMs: 0 } : settings;
+    void drain(app, phases, logger)
       .then(flush)
       .then(() => {
         logger.info('stopped');

@@ -50,6 +50,11 @@ const TOKENS: ReadonlyMap<string, string> = new Map([
   [PARTNER_TOKEN, 'partner'],
 ]);
 
+/** The token that signs in as `account` (`demo`, `other` or `partner`). */
+export function tokenOf(account: string): string | undefined {
+  return [...TOKENS].find(([, owner]) => owner === account)?.[0];
+}
+
 export interface SandboxOptions {
   /** Default 127.0.0.1. */
   host?: string;

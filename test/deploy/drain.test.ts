@@ -120,3 +120,25 @@ test('SIGTERM: 503 on /ready, still serving with Connection: close, then refusin
     }
   }
 }, 60_000);
+
+test('SIGINT (Ctrl-C at a terminal) skips the drain: the listener closes at once and the process exits 0', async () => {
+  // A drain far longer than the test's timeout: only skipping it lets the test pass.
+  const gateway = await startGatewayProcess({
+    SWR_ENDPOINT: sandbox.url,
+    SHUTDOWN_DRAIN_MS: '600000',
+  });
+  const exited = once(gateway.child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  try {
+    expect(hasNginxData(await query(gateway.port, false))).toBe(true);
+    gateway.child.kill('SIGINT');
+    const [code, signal] = await exited;
+    expect(signal).toBeNull();
+    expect(code).toBe(0);
+    expect(gateway.output()).not.toContain('draining');
+    expect(gateway.output()).toContain('"msg":"stopped"');
+  } finally {
+    if (gateway.child.exitCode === null && gateway.child.signalCode === null) {
+      gateway.child.kill('SIGKILL');
+    }
+  }
+}, 60_000);

@@ -3,7 +3,7 @@
  * on every repository of the sandbox, for each variant, stable or not.
  */
 import { defaultDataset } from '../../src/sandbox/dataset';
-import { OTHER_TOKEN } from '../../src/sandbox/server';
+import { tokenOf } from '../../src/sandbox/server';
 import { startHarness, type Harness } from '../support/harness';
 import { refLatest } from '../support/version-reference';
 import { expectedNames } from './support';
@@ -20,14 +20,14 @@ afterAll(async () => {
 
 describe('latestTag', () => {
   const repositories = [...defaultDataset().namespaces.values()].flatMap((ns) =>
-    [...ns.repositories.keys()].map((name) => [ns.name, name] as const),
+    [...ns.repositories.keys()].map((name) => [ns.name, name, ns.account] as const),
   );
 
   test.each(repositories)(
     '%s/%s: as the reference, for each variant, stable or not',
-    async (namespace, name) => {
+    async (namespace, name, account) => {
       const all = expectedNames(namespace, name, { field: 'NAME', direction: 'ASC' });
-      const token = namespace === 'globex' ? OTHER_TOKEN : undefined;
+      const token = tokenOf(account);
       for (const variant of [null, 'alpine', 'musl', 'slim', 'nothing']) {
         for (const stable of [true, false]) {
           const body = await h.graphql(

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { Kind, parse } from 'graphql';
 import { DEMO_TOKEN, OTHER_TOKEN } from '../../src/sandbox/server';
 import { TAG_EVENTS, sseClient, startLiveApp, until, type LiveApp, type Result } from './support';
 
@@ -173,6 +175,29 @@ test('the metrics count polls and their SWR requests, and never show a token', a
   expect(await live.metric('gateway_tag_event_upstream_requests_total')).toBe(requests + 1);
   const text = await (await fetch(live.app.url.replace('/graphql', '/metrics'))).text();
   expect(text).not.toContain(DEMO_TOKEN);
+  await subscriber.leave();
+  await live.ticker.until(0);
+});
+
+/** The `@cost` weight the schema declares for `Subscription.tagEvents`. */
+function declaredWeight(): number {
+  const document = parse(readFileSync('schema/schema.graphql', 'utf8'));
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION || definition.name.value !== 'Subscription')
+      continue;
+    const field = definition.fields?.find((f) => f.name.value === 'tagEvents');
+    const cost = field?.directives?.find((d) => d.name.value === 'cost');
+    const weight = cost?.arguments?.find((a) => a.name.value === 'weight')?.value;
+    if (weight?.kind === Kind.INT) return Number(weight.value);
+  }
+  throw new Error('Subscription.tagEvents declares no @cost weight');
+}
+
+test('a subscription costs SWR what the schema declares: its first poll, one read of the newest tags', async () => {
+  const requests = live.sandbox.requests.length;
+  const subscriber = subscribe();
+  await live.ticker.until(1);
+  expect(live.sandbox.requests.length - requests).toBe(declaredWeight());
   await subscriber.leave();
   await live.ticker.until(0);
 });
