@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { Kind, getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import {
   createYoga,
   type GraphiQLOptions,
@@ -102,6 +102,20 @@ const recordOperation: Plugin<GatewayContext> = {
   },
 };
 
+/**
+ * graphql-jit compiles a document for the operation of the first request that runs it and caches
+ * the compiled query by document alone: a later request naming another operation of the same
+ * document would run the first one, past the limits and the GET rule that judged the one it
+ * named. So only documents of one operation are compiled; the others run on graphql-js.
+ */
+function hasOneOperation({ document }: ExecutionArgs): boolean {
+  let operations = 0;
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.OPERATION_DEFINITION) operations++;
+  }
+  return operations === 1;
+}
+
 export function createGateway(options: GatewayOptions): Gateway {
   const { client, upstreamConcurrencyPerRequest } = options;
   const limits = options.limits ?? DEFAULT_LIMITS;
@@ -139,7 +153,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const plugins = (schema: GraphQLSchema, introspection: boolean, guards: Plugin[] = []) => [
     ...(options.tracing ? [options.tracing] : []),
     ...guards,
-    useGraphQlJit(),
+    useGraphQlJit({}, { enableIf: hasOneOperation }),
     ...requestErrorPlugins({ introspection }),
     ...queryLimitPlugins(limits, readSchemaCosts(schema, COST_HINTS)),
     recordOperation,

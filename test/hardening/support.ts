@@ -359,9 +359,9 @@ export function graphql(
   );
 }
 
-export async function get(url: string): Promise<Answer> {
+export async function get(url: string, headers: Record<string, string> = {}): Promise<Answer> {
   const started = performance.now();
-  const response = await fetch(url);
+  const response = await fetch(url, { headers });
   const text = await response.text();
   return {
     status: response.status,
