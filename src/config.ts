@@ -273,6 +273,13 @@ export function loadConfig(env: Env = process.env): Config {
   ) {
     problems.push(`SUBGRAPH_PORT must differ from PORT (${config.port})`);
   }
+  // Trusted documents close /graphql to document text; an open /subgraph beside it on the
+  // public port would run any text all the same.
+  if (config.persistedDocuments && config.subgraphPort === null && config.subgraphSecret === null) {
+    problems.push(
+      'PERSISTED_DOCUMENTS runs only trusted documents on /graphql, but /subgraph on PORT would run any document: set SUBGRAPH_SECRET (routers send it), or SUBGRAPH_PORT to serve /subgraph on a port the public cannot reach',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

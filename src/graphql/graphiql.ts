@@ -15,7 +15,7 @@ import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
  * `GET /` redirects to the page. Nothing is ever fetched from anywhere but the gateway.
  */
 
-const ASSET_PREFIX = '/graphiql/';
+export const ASSET_PREFIX = '/graphiql/';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 type Coding = 'br' | 'gzip';

@@ -6,7 +6,7 @@ import {
 import { GraphQLError, Source, parse, validate, type GraphQLSchema } from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import { ConfigError } from '../config';
-import { recordOf, type ServerContext } from './context';
+import { recordOf, type ServerContext } from '../http/request-record';
 import { requestError } from './request-errors';
 
 /**

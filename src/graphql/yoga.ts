@@ -8,15 +8,14 @@ import {
   type YogaLogger,
   type YogaServerInstance,
 } from 'graphql-yoga';
+import { createContext, type GatewayContext } from './context';
 import {
   attachRecord,
-  createContext,
   newRequestRecord,
   recordOf,
-  type GatewayContext,
   type RequestRecord,
   type ServerContext,
-} from './context';
+} from '../http/request-record';
 import { readSchemaCosts } from './cost-schema';
 import { useOfflineGraphiQL } from './graphiql';
 import { DEFAULT_LIMITS, queryLimitPlugins, type QueryLimits } from './limits';

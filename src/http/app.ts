@@ -1,20 +1,22 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { HEADERS_TIMEOUT_MARGIN_MS, type Config } from '../config';
+import type { Config } from '../config';
 import { Metrics } from '../observability/metrics';
 import type { Tracing } from '../observability/tracing';
 import { exampleQuery } from '../sandbox/example';
 import { DEMO_TOKEN, startSandbox, type SandboxHandle } from '../sandbox/server';
 import { GRAPHQL_ENDPOINT, SUBGRAPH_ENDPOINT, createGateway, type Gateway } from '../graphql/yoga';
 import { SwrClient } from '../swr/client';
-import { createHandler, type Listener } from './handler';
+import { createHandler } from './handler';
+import { apiListener, subgraphListener } from './routes';
+import { listen } from './server';
 
 /**
- * The running gateway: the embedded sandbox when no endpoint is configured, the SWR client,
- * the GraphQL servers, and the HTTP layer in front of them (request ids, CORS, body limits, the
- * subgraph's secret, `/ready`, `/metrics`, the access log, timeouts, closing connections on
- * shutdown). `main.ts` runs one per process; tests start their own.
+ * The running gateway, put together from its configuration: the embedded sandbox when no
+ * endpoint is configured, the SWR client, the GraphQL servers, and the HTTP layer's listeners in
+ * front of them (handler.ts); and closing it all on shutdown. `main.ts` runs one per process;
+ * tests start their own.
  */
 export interface App {
   /** The public GraphQL endpoint, for example http://localhost:4000/graphql. */
@@ -92,51 +94,20 @@ export async function startApp(
     logger,
     inFlight,
     ready: () => accepting && upstream.policy.circuit !== 'open',
+    health: () => ({ status: 'ok', upstream: { circuit: upstream.policy.circuit } }),
     accepting: () => accepting,
     ...(tracing && { serverSpan: tracing.serverSpan }),
   });
-
-  /**
-   * One server. Timeouts for load balancers: an idle keep-alive connection stays open longer
-   * than a balancer's usual 60 s idle timeout, so that the balancer closes it first and never
-   * sends a request on a connection the gateway is closing (a 502 for the caller); the headers
-   * timeout sits above it, as Node's documentation advises; a request must arrive whole within
-   * the request timeout.
-   */
-  const serve = async (listener: Listener, port: number): Promise<Server> => {
-    const server = createServer(
-      {
-        headersTimeout: config.keepAliveTimeoutMs + HEADERS_TIMEOUT_MARGIN_MS,
-        requestTimeout: config.requestTimeoutMs,
-      },
-      (request, response) => {
-        handle(listener, request, response).catch((error: unknown) => {
-          if (logger)
-            logger.error(
-              { err: error, requestId: response.getHeader('x-request-id') },
-              'unhandled error',
-            );
-          if (!response.headersSent) response.writeHead(500);
-          response.end();
-        });
-      },
-    );
-    server.keepAliveTimeout = config.keepAliveTimeoutMs;
-    await new Promise<void>((resolve) => {
-      server.listen(port, config.host, resolve);
-    });
-    return server;
-  };
   const ownPort = config.subgraphPort !== null;
-  const server = await serve(
-    { fallback: gateway.api, servesApi: true, servesSubgraph: !ownPort },
-    config.port,
-  );
+  const server = await listen(config, logger, handle, apiListener(!ownPort), config.port);
   const subgraphServer =
     config.subgraphPort === null
       ? null
-      : await serve(
-          { fallback: gateway.subgraph, servesApi: false, servesSubgraph: true },
+      : await listen(
+          config,
+          logger,
+          handle,
+          subgraphListener(config.subgraphSecret !== null),
           config.subgraphPort,
         );
   const portOf = (listening: Server): number => (listening.address() as AddressInfo).port;

@@ -23,7 +23,7 @@ import {
   ATTR_URL_SCHEME,
 } from '@opentelemetry/semantic-conventions';
 import type { Plugin } from 'graphql-yoga';
-import { recordOf, type ServerContext } from '../graphql/context';
+import { recordOf, type ServerContext } from '../http/request-record';
 import type { AttemptObserver, AttemptWatch, RequestTrace } from '../swr/attempts';
 import type { Tracing } from './tracing-types';
 

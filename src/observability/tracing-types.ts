@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { Plugin } from 'graphql-yoga';
-import type { RequestRecord } from '../graphql/context';
+import type { RequestRecord } from '../http/request-record';
 import type { AttemptObserver } from '../swr/client';
 
 /** What tracing gives the rest of the gateway (see `./tracing`), apart from the SDK that makes it. */

@@ -310,6 +310,7 @@ describe('sampling and batching, from the environment', () => {
     const gateway = await startGatewayProcess({
       SWR_ENDPOINT: standIn.url,
       PERSISTED_DOCUMENTS: manifest,
+      SUBGRAPH_SECRET: 'routers-secret-0123456789',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_BSP_SCHEDULE_DELAY: '600000',
