@@ -121,6 +121,7 @@ export function createContext(
     call: {
       requestId: record.id,
       trace: record.trace,
+      ...(record.signal && { signal: record.signal }),
       deadline: Date.now() + options.deadlineMs,
       onAttempt: () => {
         record.upstreamCalls++;

@@ -14,7 +14,8 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'UPSTREAM_ERROR'
   | 'UPSTREAM_TIMEOUT'
-  | 'UPSTREAM_UNAVAILABLE';
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'CLIENT_CLOSED_REQUEST';
 
 export function gatewayError(
   code: ErrorCode,
@@ -22,6 +23,14 @@ export function gatewayError(
   extensions: Record<string, unknown> = {},
 ): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions } });
+}
+
+/**
+ * The reason a request's work is aborted when its caller has gone: an error with a code, so that
+ * the resolvers it reaches report it as what it is and no log calls it unexpected.
+ */
+export function callerGone(): GraphQLError {
+  return gatewayError('CLIENT_CLOSED_REQUEST', 'The caller closed the connection first.');
 }
 
 /** A caller's value quoted in a message, cut short so that no message echoes a huge input. */
@@ -53,7 +62,7 @@ export function missingToken(): GraphQLError {
 const NO_TOKEN_CODE = 'SVCSTG.SWR.4001048';
 
 /** The codes an upstream failure can turn into. */
-type UpstreamFailureCode = Exclude<ErrorCode, 'QUERY_TOO_EXPENSIVE'>;
+type UpstreamFailureCode = Exclude<ErrorCode, 'QUERY_TOO_EXPENSIVE' | 'CLIENT_CLOSED_REQUEST'>;
 
 function codeForStatus(error: SwrError): UpstreamFailureCode {
   const status = error.status ?? 0;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { callerGone } from '../graphql/errors';
 import type { Gateway, Surface } from '../graphql/yoga';
 import type { Metrics } from '../observability/metrics';
 import type { Tracing } from '../observability/tracing';
@@ -88,12 +89,16 @@ export function createHandler(options: HandlerOptions) {
     request: IncomingMessage,
     response: ServerResponse,
   ): Promise<void> => {
-    const record: RequestRecord = newRequestRecord(requestId(request));
+    // Aborted when the caller leaves first: no upstream request starts for it after that.
+    const caller = new AbortController();
+    const record: RequestRecord = newRequestRecord(requestId(request), caller.signal);
     response.setHeader('x-request-id', record.id);
     if (!options.accepting()) response.shouldKeepAlive = false;
     const decision = decide(listener, request);
     const route = 'route' in decision ? decision.route : 'other';
-    watch(route, record, request, response);
+    watch(route, record, request, response, () => {
+      caller.abort(callerGone());
+    });
     const guarded = route === 'subgraph' || (listener.guarded && !PROBES.has(route));
     if (guarded && hasSecret && !hasSecret(request.headers[SUBGRAPH_SECRET_HEADER])) {
       subgraphRefused(response, SUBGRAPH_SECRET_HEADER);

@@ -71,6 +71,8 @@ export interface UpstreamCall {
   admit?: () => void;
   /** Tracing's state for the request, read as each attempt starts. */
   trace?: RequestTrace;
+  /** Aborted when the caller has gone: no attempt starts after it, an attempt in flight is aborted. */
+  signal?: AbortSignal;
 }
 
 export interface RepositoryRef {
@@ -80,6 +82,14 @@ export interface RepositoryRef {
 
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** An attempt's signal: the deadline's, the caller's, or either. */
+function withCallerSignal(
+  deadline: AbortSignal | undefined,
+  caller: AbortSignal | undefined,
+): AbortSignal | undefined {
+  return deadline && caller ? AbortSignal.any([deadline, caller]) : (deadline ?? caller);
 }
 
 /** The statuses that mean success: SWR answers a DELETE with 204 (200 is taken as well). */
@@ -220,6 +230,7 @@ export class SwrClient {
 
   private async attempt<T>(request: Request, read: ReadAnswer<T>, retry: number): Promise<T> {
     const { operation, method } = request;
+    request.call.signal?.throwIfAborted();
     const started = performance.now();
     request.call.onAttempt?.();
     const watch = this.observeAttempt?.({
@@ -240,7 +251,8 @@ export class SwrClient {
       const status = failure.status ?? null;
       this.report(operation, failure.failure, status, started);
       watch?.end({ outcome: failure.failure, status, errorCode: failure.detail.errorCode });
-      throw failure;
+      // The caller's leaving is no failure of SWR's: neither retried nor counted by the circuit.
+      throw request.call.signal?.aborted ? request.call.signal.reason : failure;
     }
   }
 
@@ -271,7 +283,10 @@ export class SwrClient {
       headers,
       // undici's timeouts bound each of the three phases (connect, headers, body); an attempt
       // that could outlast the deadline that way is bounded by the deadline itself.
-      signal: remainingMs < 3 * this.timeoutMs ? AbortSignal.timeout(remainingMs) : undefined,
+      signal: withCallerSignal(
+        remainingMs < 3 * this.timeoutMs ? AbortSignal.timeout(remainingMs) : undefined,
+        call.signal,
+      ),
     });
     const status = response.statusCode;
     const text = await response.body.text();

@@ -99,6 +99,8 @@ export interface Attempt {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
+  /** Whether the stand-in's answer was sent whole, once its connection closed. */
+  closed: Promise<boolean>;
 }
 
 export interface StandIn {
@@ -197,6 +199,11 @@ export async function startStandIn(): Promise<StandIn> {
       method: request.method ?? 'GET',
       url: request.url ?? '/',
       headers: request.headers,
+      closed: new Promise((resolve) => {
+        response.on('close', () => {
+          resolve(response.writableFinished);
+        });
+      }),
     });
     const behaviour = queue.shift() ?? fallback;
     switch (behaviour.kind) {
