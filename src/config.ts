@@ -1,4 +1,5 @@
 import { DEFAULT_LIMITS, type QueryLimits } from './graphql/limits';
+import { DEFAULT_MAX_DOCUMENT_BYTES } from './graphql/request-errors';
 import { DEFAULT_POLICY } from './swr/policy';
 
 /**
@@ -44,6 +45,8 @@ export interface Config {
   circuitOpenMs: number;
   /** The largest request body accepted; larger ones get 413. */
   maxBodyBytes: number;
+  /** The longest GraphQL document accepted, in bytes; longer ones are refused unparsed. */
+  maxDocumentBytes: number;
   limits: QueryLimits;
   /**
    * How long an idle keep-alive connection stays open. Above the 60 s idle timeout most load
@@ -201,6 +204,14 @@ export function loadConfig(env: Env = process.env): Config {
       problems,
     ),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_000_000, 1_000, 100_000_000, problems),
+    maxDocumentBytes: integer(
+      env,
+      'MAX_DOCUMENT_BYTES',
+      DEFAULT_MAX_DOCUMENT_BYTES,
+      100,
+      10_000_000,
+      problems,
+    ),
     limits: {
       maxDepth: integer(env, 'MAX_DEPTH', DEFAULT_LIMITS.maxDepth, 1, 100, problems),
       maxAliases: integer(env, 'MAX_ALIASES', DEFAULT_LIMITS.maxAliases, 1, 1000, problems),

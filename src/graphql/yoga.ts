@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { Kind, getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import {
+  Kind,
+  getOperationAST,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLSchema,
+} from 'graphql';
 import {
   createYoga,
   type GraphiQLOptions,
@@ -17,9 +23,10 @@ import {
   type ServerContext,
 } from '../http/request-record';
 import { readSchemaCosts } from './cost-schema';
+import { DocumentCache } from './document-cache';
 import { useOfflineGraphiQL } from './graphiql';
 import { DEFAULT_LIMITS, queryLimitPlugins, type QueryLimits } from './limits';
-import { requestErrorPlugins } from './request-errors';
+import { DEFAULT_MAX_DOCUMENT_BYTES, requestErrorPlugins } from './request-errors';
 import { createSubgraphSchema, publicSchemaOf } from './schema';
 import { DOCUMENT_ID_PARAMS, loadTrustedDocuments, useTrustedDocuments } from './trusted-documents';
 import { COST_HINTS } from '../resolvers/costs';
@@ -52,7 +59,12 @@ export interface GatewayOptions {
   introspection?: boolean;
   /** Tracing's plugin, outermost, when tracing is on. */
   tracing?: Plugin;
+  /** The longest document accepted, in bytes of UTF-8. */
+  maxDocumentBytes?: number;
 }
+
+/** How much document text each surface's parse cache, and its cache of parse errors, may hold. */
+const DOCUMENT_CACHE_CHARACTERS = 4_000_000;
 
 /**
  * Serves one request of Node's server on a surface. The HTTP layer's record of it goes along
@@ -139,6 +151,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     // No file uploads: a multipart body is refused as an unsupported media type.
     multipart: false,
     logging: options.logger ?? true,
+    // Made anew for each surface (a getter), so that each has its own budget.
+    get parserAndValidationCache() {
+      return {
+        documentCache: new DocumentCache<DocumentNode>(DOCUMENT_CACHE_CHARACTERS),
+        errorCache: new DocumentCache<unknown>(DOCUMENT_CACHE_CHARACTERS),
+      };
+    },
     context: (initial: ServerContext & { request: Request }) =>
       createContext(
         client,
@@ -153,7 +172,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(options.tracing ? [options.tracing] : []),
     ...guards,
     useGraphQlJit({}, { enableIf: hasOneOperation }),
-    ...requestErrorPlugins({ introspection }),
+    ...requestErrorPlugins({
+      introspection,
+      maxDocumentBytes: options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES,
+    }),
     ...queryLimitPlugins(limits, readSchemaCosts(schema, COST_HINTS)),
     recordOperation,
   ];

@@ -73,6 +73,7 @@ export async function startApp(
       persistedDocuments: config.persistedDocuments,
       allowArbitraryDocuments: config.allowArbitraryDocuments,
       introspection: config.introspection,
+      maxDocumentBytes: config.maxDocumentBytes,
       tracing: tracing?.plugin,
       ...(sandbox && {
         graphiql: {
