@@ -94,7 +94,10 @@ export async function startApp(
     metrics,
     logger,
     inFlight,
-    ready: () => accepting && upstream.policy.circuit !== 'open',
+    // Whether this replica can serve, never whether SWR is up: during an outage every replica
+    // would leave the balancer at once, and callers get refused connections instead of
+    // UPSTREAM_UNAVAILABLE. SWR's state is in /health and the metrics.
+    ready: () => accepting,
     health: () => ({ status: 'ok', upstream: { circuit: upstream.policy.circuit } }),
     accepting: () => accepting,
     ...(tracing && { serverSpan: tracing.serverSpan }),
