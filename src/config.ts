@@ -74,6 +74,8 @@ export interface Config {
   subgraphPort: number | null;
   /** The secret routers send in `X-Subgraph-Secret`; null leaves `/subgraph` open. */
   subgraphSecret: string | null;
+  /** The port of `/metrics`, never the API's; null serves no metrics over HTTP. */
+  metricsPort: number | null;
   logLevel: LogLevel;
 }
 
@@ -241,7 +243,8 @@ export function loadConfig(env: Env = process.env): Config {
         problems,
       ),
       maxNodes: integer(env, 'MAX_NODES', DEFAULT_LIMITS.maxNodes, 1, 1_000_000, problems),
-      blockFieldSuggestions: env.NODE_ENV === 'production',
+      // Suggestions ("Did you mean …?") reveal the schema that switched-off introspection hides.
+      blockFieldSuggestions: env.NODE_ENV === 'production' || env.INTROSPECTION === 'false',
     },
     keepAliveTimeoutMs: integer(
       env,
@@ -268,6 +271,10 @@ export function loadConfig(env: Env = process.env): Config {
         ? null
         : integer(env, 'SUBGRAPH_PORT', 0, 0, 65535, problems),
     subgraphSecret: secret(env, problems),
+    metricsPort:
+      env.METRICS_PORT === undefined || env.METRICS_PORT === ''
+        ? null
+        : integer(env, 'METRICS_PORT', 0, 0, 65535, problems),
     logLevel,
   };
   // Node refuses a headers timeout longer than the request timeout.
@@ -283,6 +290,11 @@ export function loadConfig(env: Env = process.env): Config {
     config.subgraphPort === config.port
   ) {
     problems.push(`SUBGRAPH_PORT must differ from PORT (${config.port})`);
+  }
+  if (config.metricsPort !== null && config.metricsPort !== 0) {
+    if (config.metricsPort === config.port || config.metricsPort === config.subgraphPort) {
+      problems.push(`METRICS_PORT must differ from PORT and SUBGRAPH_PORT (${config.metricsPort})`);
+    }
   }
   // Trusted documents close /graphql to document text; an open /subgraph beside it on the
   // public port would run any text all the same.

@@ -9,7 +9,7 @@ import { DEMO_TOKEN, startSandbox, type SandboxHandle } from '../sandbox/server'
 import { GRAPHQL_ENDPOINT, SUBGRAPH_ENDPOINT, createGateway, type Gateway } from '../graphql/yoga';
 import { SwrClient } from '../swr/client';
 import { createHandler } from './handler';
-import { apiListener, subgraphListener } from './routes';
+import { apiListener, metricsListener, subgraphListener } from './routes';
 import { listen } from './server';
 
 /**
@@ -26,6 +26,10 @@ export interface App {
   server: Server;
   /** The server of SUBGRAPH_PORT, or null when `/subgraph` is served on PORT. */
   subgraphServer: Server | null;
+  /** The server of METRICS_PORT, or null when no metrics are served. */
+  metricsServer: Server | null;
+  /** `/metrics` on METRICS_PORT, for example http://localhost:9464/metrics, or null. */
+  metricsUrl: string | null;
   /** The embedded sandbox, or null when SWR_ENDPOINT names the upstream. */
   sandbox: SandboxHandle | null;
   metrics: Metrics;
@@ -114,6 +118,10 @@ export async function startApp(
           subgraphListener(config.subgraphSecret !== null),
           config.subgraphPort,
         );
+  const metricsServer =
+    config.metricsPort === null
+      ? null
+      : await listen(config, logger, handle, metricsListener(), config.metricsPort);
   const portOf = (listening: Server): number => (listening.address() as AddressInfo).port;
 
   return {
@@ -121,6 +129,8 @@ export async function startApp(
     subgraphUrl: `http://localhost:${portOf(subgraphServer ?? server)}${SUBGRAPH_ENDPOINT}`,
     server,
     subgraphServer,
+    metricsServer,
+    metricsUrl: metricsServer && `http://localhost:${portOf(metricsServer)}/metrics`,
     sandbox,
     metrics,
     async close() {
@@ -131,7 +141,7 @@ export async function startApp(
         if (!response.headersSent) response.shouldKeepAlive = false;
         else response.once('finish', () => response.socket?.destroySoon());
       }
-      const closing = [server, subgraphServer].flatMap((listening) =>
+      const closing = [server, subgraphServer, metricsServer].flatMap((listening) =>
         listening === null
           ? []
           : [

@@ -23,7 +23,10 @@ export interface Listener {
 /** Where a listener's request goes: a route, or a refusal before anything runs. */
 export type Decision = { route: Route } | { refusal: 'bad-target' | 'not-found' };
 
-/** The listener of PORT: the API, GraphiQL, the probes, and `/subgraph` without a port of its own. */
+/**
+ * The listener of PORT: the API, GraphiQL, the probes, and `/subgraph` without a port of its
+ * own. Never `/metrics`, which tells anyone the traffic, the documents and SWR's state.
+ */
 export function apiListener(servesSubgraph: boolean): Listener {
   const routes = new Map<string, Route>([
     [GRAPHQL_ENDPOINT, 'graphql'],
@@ -31,7 +34,6 @@ export function apiListener(servesSubgraph: boolean): Listener {
     ['/', 'graphiql'],
     ['/health', 'health'],
     ['/ready', 'ready'],
-    ['/metrics', 'metrics'],
   ]);
   if (servesSubgraph) routes.set(SUBGRAPH_ENDPOINT, 'subgraph');
   return { name: 'api', routes, guarded: false };

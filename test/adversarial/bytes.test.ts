@@ -22,7 +22,7 @@ afterAll(async () => {
 
 /** The gateway process's resident memory, from its own metrics. */
 async function residentBytes(): Promise<number> {
-  return sample((await get(`${gateway.base}/metrics`)).text, 'process_resident_memory_bytes');
+  return sample((await get(gateway.metricsUrl)).text, 'process_resident_memory_bytes');
 }
 
 /** `{ __typename }` inside `bytes` of comments, distinct for each `n`. */

@@ -92,7 +92,7 @@ test('five callers that leave while SWR answers slowly: no SWR request after the
   standIn.reset();
   expectNginxData(await graphql(gateway.url, NGINX_QUERY, DEMO_TOKEN));
   expect(standIn.attempts).toHaveLength(1);
-  const metrics = (await get(`${gateway.base}/metrics`)).text;
+  const metrics = (await get(gateway.metricsUrl)).text;
   expect(
     sample(metrics, 'gateway_http_request_duration_seconds_count', {
       route: 'graphql',

@@ -138,3 +138,30 @@ test('the public port still serves its exact path after all of it', async () => 
   expect(answer.status).toBe(200);
   expect(answer.body).toContain('"__typename":"Query"');
 });
+
+test('/metrics is not on the public port, in any spelling; it is on METRICS_PORT alone', async () => {
+  for (const target of ['/metrics', '/metrics/', '//metrics', '/x/../metrics']) {
+    const answer = await rawRequest({ port: apiPort, method: 'GET', target });
+    expect([400, 404]).toContain(answer.status);
+    expect(answer.body).not.toContain('swr_upstream');
+  }
+  const metrics = await fetch(gateway.metricsUrl);
+  expect(metrics.status).toBe(200);
+  expect(await metrics.text()).toContain('gateway_http_request_duration_seconds');
+});
+
+test('with introspection off, no field suggestion tells the schema', async () => {
+  const closed = await startGateway({ SWR_ENDPOINT: standIn.url, INTROSPECTION: 'false' });
+  try {
+    const answer = await fetch(closed.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ namespace { name } }' }),
+    });
+    const text = await answer.text();
+    expect(text).toContain('GRAPHQL_VALIDATION_FAILED');
+    expect(text).not.toMatch(/Did you mean/i);
+  } finally {
+    await closed.app.close();
+  }
+});

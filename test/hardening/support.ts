@@ -288,6 +288,8 @@ export interface Gateway {
   url: string;
   /** The subgraph for routers: http://127.0.0.1:{port}/subgraph, or on SUBGRAPH_PORT. */
   subgraphUrl: string;
+  /** `/metrics` on METRICS_PORT (a port of its own, picked by the system unless `env` says). */
+  metricsUrl: string;
 }
 
 /** Starts the whole app on 127.0.0.1:0 with a config built from `env`. */
@@ -295,7 +297,13 @@ export async function startGateway(
   env: Record<string, string>,
   logger: Logger | false = false,
 ): Promise<Gateway> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    METRICS_PORT: '0',
+    ...env,
+  });
   const app = await startApp(config, logger);
   const { port } = app.server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
@@ -304,6 +312,7 @@ export async function startGateway(
     base,
     url: `${base}/graphql`,
     subgraphUrl: app.subgraphUrl.replace('localhost', '127.0.0.1'),
+    metricsUrl: (app.metricsUrl ?? '').replace('localhost', '127.0.0.1'),
   };
 }
 

@@ -196,7 +196,7 @@ describe('with a manifest', () => {
       upstreamCalls: 1,
     });
 
-    const metrics = await (await fetch(`${gateway.base}/metrics`)).text();
+    const metrics = await (await fetch(gateway.metricsUrl)).text();
     const count = (document: string): number =>
       sample(metrics, 'gateway_document_request_duration_seconds_count', { document });
     expect(count(NGINX_ID)).toBeGreaterThanOrEqual(1);

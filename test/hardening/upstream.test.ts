@@ -210,7 +210,7 @@ describe('retries are bounded', () => {
 describe('a persistent outage opens the circuit (threshold 5, open 500 ms)', () => {
   // The steps build on each other, in order, on the `circuit` gateway.
   async function circuitGauge(): Promise<number> {
-    return sample((await get(`${circuit.base}/metrics`)).text, 'swr_upstream_circuit_open');
+    return sample((await get(circuit.metricsUrl)).text, 'swr_upstream_circuit_open');
   }
 
   test('healthy at first: /ready 200, the circuit gauge 0', async () => {

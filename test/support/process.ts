@@ -52,6 +52,8 @@ export interface GatewayProcess {
   port: number;
   /** The subgraph endpoint it logged: on `port`, or on SUBGRAPH_PORT's port. */
   subgraphUrl: string;
+  /** `/metrics` on METRICS_PORT, as it logged it (METRICS_PORT is 0 unless `env` says). */
+  metricsUrl: string | null;
   /** Everything it wrote to stdout and stderr so far. */
   output: () => string;
   /** Sends a signal and resolves with the exit code. */
@@ -62,7 +64,14 @@ export interface GatewayProcess {
 export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      METRICS_PORT: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -86,6 +95,7 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
         url: match[1],
         port: Number(match[2]),
         subgraphUrl: match[3],
+        metricsUrl: /"metricsUrl":"([^"]+)"/.exec(output)?.[1] ?? null,
         output: () => output,
         stop,
       };
@@ -108,6 +118,8 @@ export interface BuiltGateway {
   url: string;
   /** The subgraph endpoint, on 127.0.0.1. */
   subgraphUrl: string;
+  /** `/metrics` on its own port, on 127.0.0.1. */
+  metricsUrl: string;
   /** The upstream requests the sandbox served since the last reset. */
   upstreamCount(): number;
   /** Stops the process (expecting exit 0) and the sandbox. */
@@ -130,6 +142,7 @@ export async function startBuiltGateway(env: Record<string, string> = {}): Promi
     base,
     url: `${base}/graphql`,
     subgraphUrl: loopback(started.subgraphUrl),
+    metricsUrl: loopback(started.metricsUrl ?? ''),
     upstreamCount: () => sandbox.requests.length,
     async close() {
       const code = await started.stop();
