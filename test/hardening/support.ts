@@ -20,7 +20,14 @@ import { startApp, type App } from '../../src/http/app';
 import { loadConfig } from '../../src/config';
 import { REDACTED_PATHS } from '../../src/observability/logger';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server';
-import type { GraphQLBody, GraphQLError } from '../support/harness';
+import {
+  json,
+  onlyError,
+  post,
+  type Answer,
+  type GraphQLBody,
+  type GraphQLError,
+} from '../support/http';
 import { listenOnLoopback } from '../support/listen';
 
 // ---------------------------------------------------------------------------------------------
@@ -319,43 +326,7 @@ export async function startGateway(
 // ---------------------------------------------------------------------------------------------
 // Requests
 
-export type { GraphQLBody, GraphQLError };
-
-export interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  ms: number;
-}
-
-/** The body of an answer as GraphQL's response shape; fails when it is not JSON. */
-export function json(answer: Answer): GraphQLBody {
-  return JSON.parse(answer.text) as GraphQLBody;
-}
-
-export async function post(
-  url: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
-  const started = performance.now();
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/graphql-response+json',
-      ...headers,
-    },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    text,
-    ms: performance.now() - started,
-  };
-}
+export { json, onlyError, post, type Answer, type GraphQLBody, type GraphQLError };
 
 /** Posts a GraphQL query with the token given (none when null). */
 export function graphql(
@@ -400,15 +371,6 @@ export function expectNginxData(answer: Answer): void {
     { tags: { totalCount: number; nodes: { name: string }[] } } | undefined;
   expect(repository?.tags.totalCount).toBe(97);
   expect(repository?.tags.nodes).toHaveLength(2);
-}
-
-/** The only error of an answer; fails when there is not exactly one. */
-export function onlyError(answer: Answer): GraphQLError {
-  const body = json(answer);
-  expect(body.errors).toHaveLength(1);
-  const error = body.errors?.[0];
-  if (!error) throw new Error(`no error in ${answer.text.slice(0, 500)}`);
-  return error;
 }
 
 export function sleep(ms: number): Promise<void> {
