@@ -30,6 +30,12 @@ export interface CostHints {
   listArguments: Readonly<Record<string, { argument: string; max: number }>>;
   /** The largest page size: larger ones are refused by the resolver, not by the cost limit. */
   maxPageSize: number;
+  /**
+   * A connection's cursor arguments, and the most reads that finding one cursor's edge again may
+   * take when it has moved since the cursor was issued (re-anchoring), counted for each cursor
+   * given: a moved or forged cursor must not cost more than the query was judged to.
+   */
+  cursors: { arguments: readonly string[]; searchReads: number };
 }
 
 /** `@listSize` of a field. */

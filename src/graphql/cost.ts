@@ -29,8 +29,10 @@ import type { ListSize, SchemaCosts } from './cost-schema';
  * What the directives cannot say comes from the resolvers (`CostHints`): a repository's or an
  * organization's details cost one request per object they can belong to, unless a list brought
  * them along, and the objects of one connection share their parent; under `_entities`, each
- * representation is an object of its own, and resolving one may cost a lookup. Both counts are
- * worst cases: loaders often need fewer requests.
+ * representation is an object of its own, and resolving one may cost a lookup; a cursor given
+ * to a connection may cost the reads that find its edge again when the list moved since (a moved
+ * or forged cursor), which the schema's directives leave out. Both counts are worst cases:
+ * loaders often need fewer requests.
  */
 
 export interface QueryCost {
@@ -45,6 +47,15 @@ function listLength(size: ListSize, args: Record<string, unknown>, maxPageSize: 
     .filter((value): value is number => typeof value === 'number');
   if (given.length === 0) return size.assumedSize ?? 0;
   return Math.max(0, Math.min(...given, maxPageSize));
+}
+
+/** The reads a connection's cursors may take to find their edges again: each may have moved. */
+function anchorSearches(
+  args: Record<string, unknown>,
+  cursors: { arguments: readonly string[]; searchReads: number },
+): number {
+  const given = cursors.arguments.filter((name) => typeof args[name] === 'string').length;
+  return given * cursors.searchReads;
 }
 
 /** How long a list a field returns that has one element per element of its list argument. */
@@ -176,6 +187,7 @@ export function operationCost(
       if (size.sizedFields.length > 0) {
         child.sized = { fields: size.sizedFields, length, objects };
         objects = undefined;
+        cost.upstreamRequests += child.multiplier * anchorSearches(args, hints.cursors);
       } else {
         child.multiplier *= length;
       }

@@ -1,4 +1,5 @@
 import type { CostHints } from '../graphql/cost-schema';
+import { MAX_ANCHOR_SEARCH_READS } from '../pagination/reanchor';
 import { PAGE_LIMITS } from './connection';
 import { MAX_NODE_IDS } from './nodes';
 import { namespaceFields, repositoryDetailFields } from './registry';
@@ -32,4 +33,5 @@ export const COST_HINTS: CostHints = {
   // One object per id (nodes.ts); `@listSize(assumedSize:)` is the most a router must assume.
   listArguments: { 'Query.nodes': { argument: 'ids', max: MAX_NODE_IDS } },
   maxPageSize: PAGE_LIMITS.maxPageSize,
+  cursors: { arguments: ['after', 'before'], searchReads: MAX_ANCHOR_SEARCH_READS },
 };
