@@ -127,20 +127,14 @@ function hasOneOperation({ document }: ExecutionArgs): boolean {
   return operations === 1;
 }
 
-export function createGateway(options: GatewayOptions): Gateway {
-  const { client, upstreamConcurrencyPerRequest } = options;
-  const limits = options.limits ?? DEFAULT_LIMITS;
+/** The options both surfaces share: the HTTP layer's jobs left out, the caches, the context. */
+function sharedOptions(options: GatewayOptions, limits: QueryLimits) {
   const contextOptions = {
-    upstreamConcurrency: upstreamConcurrencyPerRequest,
+    upstreamConcurrency: options.upstreamConcurrencyPerRequest,
     deadlineMs: options.requestDeadlineMs ?? 30_000,
     maxUpstreamAttempts: limits.maxUpstreamAttempts,
   };
-  const subgraphSchema = createSubgraphSchema();
-  const publicSchema = publicSchemaOf(subgraphSchema);
-  const documents = options.persistedDocuments
-    ? loadTrustedDocuments(options.persistedDocuments, publicSchema)
-    : null;
-  const shared = {
+  return {
     healthCheckEndpoint: '/health',
     landingPage: false,
     // The HTTP layer in front (src/http/handler.ts) answers CORS, and bounds request bodies: yoga's
@@ -160,12 +154,22 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     context: (initial: ServerContext & { request: Request }) =>
       createContext(
-        client,
+        options.client,
         initial.request.headers,
         recordOf(initial) ?? newRequestRecord(crypto.randomUUID()),
         contextOptions,
       ),
   } as const;
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const subgraphSchema = createSubgraphSchema();
+  const publicSchema = publicSchemaOf(subgraphSchema);
+  const documents = options.persistedDocuments
+    ? loadTrustedDocuments(options.persistedDocuments, publicSchema)
+    : null;
+  const shared = sharedOptions(options, limits);
   // Each schema has its own field objects, so each reads the costs its SDL declares.
   // Tracing outermost, so that its span covers every other plugin's work.
   const plugins = (schema: GraphQLSchema, introspection: boolean, guards: Plugin[] = []) => [

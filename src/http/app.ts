@@ -37,12 +37,16 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function startApp(
+function portOf(listening: Server): number {
+  return (listening.address() as AddressInfo).port;
+}
+
+/** The SWR client, and the metrics it reports its attempts to. */
+function upstreamOf(
   config: Config,
-  logger: Logger | false,
-  tracing: Tracing | null = null,
-): Promise<App> {
-  const sandbox = config.swrEndpoint === null ? await startSandbox() : null;
+  sandbox: SandboxHandle | null,
+  tracing: Tracing | null,
+): { upstream: SwrClient; metrics: Metrics } {
   const endpoint = config.swrEndpoint ?? (sandbox as SandboxHandle).url;
   let client: SwrClient | null = null;
   const metrics = new Metrics(() => client?.policy.circuit ?? 'closed');
@@ -62,30 +66,75 @@ export async function startApp(
     },
     observeAttempt: tracing?.observeUpstream(endpoint),
   });
-  const upstream = client;
+  return { upstream: client, metrics };
+}
+
+/** The GraphQL servers; with the embedded sandbox, GraphiQL starts with its demo token. */
+function gatewayOf(
+  config: Config,
+  client: SwrClient,
+  logger: Logger | false,
+  tracing: Tracing | null,
+  onSandbox: boolean,
+): Gateway {
+  return createGateway({
+    client,
+    upstreamConcurrencyPerRequest: config.upstreamConcurrencyPerRequest,
+    requestDeadlineMs: config.requestDeadlineMs,
+    limits: config.limits,
+    logger,
+    persistedDocuments: config.persistedDocuments,
+    allowArbitraryDocuments: config.allowArbitraryDocuments,
+    introspection: config.introspection,
+    maxDocumentBytes: config.maxDocumentBytes,
+    tracing: tracing?.plugin,
+    ...(onSandbox && {
+      graphiql: {
+        headers: JSON.stringify({ 'X-Auth-Token': DEMO_TOKEN }),
+        defaultQuery: exampleQuery,
+      },
+    }),
+  });
+}
+
+/** PORT's listener, and SUBGRAPH_PORT's and METRICS_PORT's when they are set. */
+async function listeners(
+  config: Config,
+  logger: Logger | false,
+  handle: ReturnType<typeof createHandler>,
+): Promise<{ server: Server; subgraphServer: Server | null; metricsServer: Server | null }> {
+  const ownPort = config.subgraphPort !== null;
+  const server = await listen(config, logger, handle, apiListener(!ownPort), config.port);
+  const subgraphServer =
+    config.subgraphPort === null
+      ? null
+      : await listen(
+          config,
+          logger,
+          handle,
+          subgraphListener(config.subgraphSecret !== null),
+          config.subgraphPort,
+        );
+  const metricsServer =
+    config.metricsPort === null
+      ? null
+      : await listen(config, logger, handle, metricsListener(), config.metricsPort);
+  return { server, subgraphServer, metricsServer };
+}
+
+export async function startApp(
+  config: Config,
+  logger: Logger | false,
+  tracing: Tracing | null = null,
+): Promise<App> {
+  const sandbox = config.swrEndpoint === null ? await startSandbox() : null;
+  const { upstream, metrics } = upstreamOf(config, sandbox, tracing);
   let accepting = true;
   /** Responses being served, so that shutdown can end their connections with them. */
   const inFlight = new Set<ServerResponse>();
   let gateway: Gateway;
   try {
-    gateway = createGateway({
-      client: upstream,
-      upstreamConcurrencyPerRequest: config.upstreamConcurrencyPerRequest,
-      requestDeadlineMs: config.requestDeadlineMs,
-      limits: config.limits,
-      logger,
-      persistedDocuments: config.persistedDocuments,
-      allowArbitraryDocuments: config.allowArbitraryDocuments,
-      introspection: config.introspection,
-      maxDocumentBytes: config.maxDocumentBytes,
-      tracing: tracing?.plugin,
-      ...(sandbox && {
-        graphiql: {
-          headers: JSON.stringify({ 'X-Auth-Token': DEMO_TOKEN }),
-          defaultQuery: exampleQuery,
-        },
-      }),
-    });
+    gateway = gatewayOf(config, upstream, logger, tracing, sandbox !== null);
   } catch (error) {
     // A manifest that does not load stops the start, and leaves nothing open.
     await Promise.all([upstream.close(), sandbox?.close()]);
@@ -106,24 +155,7 @@ export async function startApp(
     accepting: () => accepting,
     ...(tracing && { serverSpan: tracing.serverSpan }),
   });
-  const ownPort = config.subgraphPort !== null;
-  const server = await listen(config, logger, handle, apiListener(!ownPort), config.port);
-  const subgraphServer =
-    config.subgraphPort === null
-      ? null
-      : await listen(
-          config,
-          logger,
-          handle,
-          subgraphListener(config.subgraphSecret !== null),
-          config.subgraphPort,
-        );
-  const metricsServer =
-    config.metricsPort === null
-      ? null
-      : await listen(config, logger, handle, metricsListener(), config.metricsPort);
-  const portOf = (listening: Server): number => (listening.address() as AddressInfo).port;
-
+  const { server, subgraphServer, metricsServer } = await listeners(config, logger, handle);
   return {
     url: `http://localhost:${portOf(server)}${GRAPHQL_ENDPOINT}`,
     subgraphUrl: `http://localhost:${portOf(subgraphServer ?? server)}${SUBGRAPH_ENDPOINT}`,
