@@ -39,6 +39,7 @@ test('120 distinct documents of 900 kB of comments: refused unparsed, and the RS
     expect(onlyError(answer).extensions?.code).toBe('DOCUMENT_TOO_LARGE');
   }
   const after = await residentBytes();
+  console.log(`RSS after 120 documents of 900 kB: ${((after - before) / MB).toFixed(1)} MB more`);
   expect(after - before).toBeLessThan(64 * MB);
   expect(json(await post(gateway.url, { query: '{ __typename }' }))).toEqual({
     data: { __typename: 'Query' },

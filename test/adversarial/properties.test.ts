@@ -42,7 +42,10 @@ const DOCUMENTS = [
   '{',
   `# ${'x'.repeat(70_000)}\n{ __typename }`,
 ];
-/** Error codes that refuse a request before it runs. */
+/**
+ * Error codes that refuse a request before it runs (`NOT_FOUND` is not among them: SWR answers
+ * it for a tag that is not there; the HTTP layer's 404 is judged by its status).
+ */
 const REFUSALS = new Set([
   'QUERY_TOO_EXPENSIVE',
   'QUERY_TOO_COMPLEX',
@@ -50,7 +53,6 @@ const REFUSALS = new Set([
   'PERSISTED_QUERY_ONLY',
   'PERSISTED_QUERY_NOT_FOUND',
   'SUBGRAPH_FORBIDDEN',
-  'NOT_FOUND',
   'BAD_REQUEST',
   'PAYLOAD_TOO_LARGE',
   'INTROSPECTION_DISABLED',
