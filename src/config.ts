@@ -13,6 +13,8 @@ import {
   type Parse,
 } from './config-parsers';
 import { DEFAULT_LIMITS, type QueryLimits } from './graphql/limits';
+import { DEFAULT_MAX_DOCUMENT_BYTES } from './graphql/request-errors';
+import { HEADERS_TIMEOUT_MARGIN_MS } from './http/server';
 import { LOG_LEVELS, type LogLevel } from './observability/logger';
 import { SANDBOX_FLAVORS, type SandboxFlavor } from './sandbox/flavors';
 import { DEFAULT_MAX_BODY_BYTES } from './swr/client';
@@ -49,8 +51,7 @@ export interface Setting<T> {
   readonly description: string;
 }
 
-/** Node's headers timeout, this much above the keep-alive timeout. */
-export const HEADERS_TIMEOUT_MARGIN_MS = 1_000;
+export { HEADERS_TIMEOUT_MARGIN_MS };
 const logLevel: Parse<LogLevel> = (raw, name, problems) => {
   const level = LOG_LEVELS.find((known) => known === raw);
   if (level === undefined) {
@@ -177,6 +178,13 @@ export const SETTINGS = {
     description:
       'Largest request body: 413 beyond it, by `Content-Length` or, for a chunked body, while reading.',
   }),
+  maxDocumentBytes: setting({
+    name: 'MAX_DOCUMENT_BYTES',
+    default: DEFAULT_MAX_DOCUMENT_BYTES,
+    parse: whole(100, 10_000_000),
+    description:
+      'Longest GraphQL document, in bytes: a longer one is refused with 413 `DOCUMENT_TOO_LARGE` before it is parsed.',
+  }),
   maxDepth: setting({
     name: 'MAX_DEPTH',
     default: DEFAULT_LIMITS.maxDepth,
@@ -270,6 +278,14 @@ export const SETTINGS = {
     shownDefault: 'unset: open',
     parse: secret,
     description: `At least ${MIN_SECRET_LENGTH} characters; \`/subgraph\` then refuses requests without it in \`X-Subgraph-Secret\`.`,
+  }),
+  metricsPort: setting<number | null>({
+    name: 'METRICS_PORT',
+    default: null,
+    shownDefault: 'unset: no `/metrics`',
+    parse: whole(0, 65535),
+    description:
+      "The port of `/metrics` (Prometheus), never the API's; unset serves no metrics over HTTP.",
   }),
   keepAliveTimeoutMs: setting({
     name: 'KEEP_ALIVE_TIMEOUT_MS',
@@ -405,7 +421,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxUpstreamAttempts,
       maxNodes,
       versionOrderMaxTags,
-      blockFieldSuggestions: nodeEnv === 'production',
+      // Suggestions ("Did you mean …?") reveal the schema that switched-off introspection hides.
+      blockFieldSuggestions: nodeEnv === 'production' || !settings.introspection,
     },
   };
   checkTogether(config, problems);
@@ -428,5 +445,17 @@ function checkTogether(config: Config, problems: string[]): void {
     config.subgraphPort === config.port
   ) {
     problems.push(`SUBGRAPH_PORT must differ from PORT (${config.port})`);
+  }
+  if (config.metricsPort !== null && config.metricsPort !== 0) {
+    if (config.metricsPort === config.port || config.metricsPort === config.subgraphPort) {
+      problems.push(`METRICS_PORT must differ from PORT and SUBGRAPH_PORT (${config.metricsPort})`);
+    }
+  }
+  // Trusted documents close /graphql to document text; an open /subgraph beside it on the
+  // public port would run any text all the same.
+  if (config.persistedDocuments && config.subgraphPort === null && config.subgraphSecret === null) {
+    problems.push(
+      'PERSISTED_DOCUMENTS runs only trusted documents on /graphql, but /subgraph on PORT would run any document: set SUBGRAPH_SECRET (routers send it), or SUBGRAPH_PORT to serve /subgraph on a port the public cannot reach',
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { startApp } from './http/app';
+import { startApp } from './app';
 import { stopOnSignals } from './http/drain';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './observability/logger';
@@ -27,12 +27,22 @@ async function main(): Promise<void> {
         `  sandbox:    ${app.sandbox.url}   (the SWR API; PUT /sandbox/namespaces/{ns}/repos/{repo}/tags/{tag} pushes a tag)\n\n`,
     );
     logger.info(
-      { url: app.url, subgraphUrl: app.subgraphUrl, upstream: 'sandbox' },
+      {
+        url: app.url,
+        subgraphUrl: app.subgraphUrl,
+        metricsUrl: app.metricsUrl,
+        upstream: 'sandbox',
+      },
       'gateway listening on the embedded sandbox',
     );
   } else {
     logger.info(
-      { url: app.url, subgraphUrl: app.subgraphUrl, upstream: config.swrEndpoint },
+      {
+        url: app.url,
+        subgraphUrl: app.subgraphUrl,
+        metricsUrl: app.metricsUrl,
+        upstream: config.swrEndpoint,
+      },
       'gateway listening',
     );
   }

@@ -39,7 +39,7 @@ const yoga = createYoga<object, Context>({
   graphiql: false,
   landingPage: false,
   logging: false,
-  // As in the gateway, which bounds bodies in front of yoga instead (src/http/app.ts).
+  // As in the gateway, which bounds bodies in front of yoga instead (src/http/body.ts).
   maxRequestBodySize: false,
 });
 

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type DataLoader from 'dataloader';
 import { upstreamBudgetSpent } from './errors';
 import { limitConcurrency } from '../loaders/concurrency';
@@ -13,7 +12,8 @@ import type { UpstreamSession } from '../loaders/session';
 import { createTagByNameLoader, type TagByNameLoader } from '../loaders/tag-by-name';
 import { createWholeTagListLoader, type WholeTagListLoader } from '../loaders/whole-tag-lists';
 import type { TagEventSource } from '../subscriptions/tag-events';
-import type { RepositoryRef, RequestTrace, SwrClient } from '../swr/client';
+import type { RequestRecord } from './request-record';
+import type { RepositoryRef, SwrClient } from '../swr/client';
 import type { SwrRepositorySummary, SwrTag } from '../swr/types';
 
 /**
@@ -57,56 +57,6 @@ export function forgetRepository(loaders: Loaders, repository: RepositoryRef): v
   loaders.wholeTagLists.forget(repository);
   loaders.repositoryDetails.clear(repository);
   loaders.repositoryWindows.forget((list) => list.namespace === repository.namespace);
-}
-
-/** What the access log and the metrics learn about one HTTP request as it is served. */
-export interface RequestRecord {
-  id: string;
-  operationName: string | null;
-  /** The operation's type (`query`, `mutation`…) once known. */
-  operationType: string | null;
-  /**
-   * The trusted document the request named by id, and whether the manifest holds it; null when
-   * the request sent document text (or none).
-   */
-  document: { id: string; known: boolean } | null;
-  /** Upstream attempts made for it, retries included. */
-  upstreamCalls: number;
-  /** Tracing's state (its server span's ids among it); empty when tracing is off. */
-  trace: RequestTrace;
-}
-
-/** What yoga is handed with every request of Node's server: Node's request, among others. */
-export interface ServerContext {
-  req?: IncomingMessage;
-}
-
-/** The HTTP layer's record of each request in flight, by Node's request. */
-const records = new WeakMap<IncomingMessage, RequestRecord>();
-
-/** Hands the record of a request to whatever yoga runs for it (see `recordOf`). */
-export function attachRecord(request: IncomingMessage, record: RequestRecord): void {
-  records.set(request, record);
-}
-
-/**
- * The HTTP layer's record of the request, from any of yoga's contexts (each holds Node's
- * request); undefined for a request that did not come through the HTTP layer.
- */
-export function recordOf(context: ServerContext | undefined): RequestRecord | undefined {
-  const request = context?.req;
-  return request === undefined ? undefined : records.get(request);
-}
-
-export function newRequestRecord(id: string): RequestRecord {
-  return {
-    id,
-    operationName: null,
-    operationType: null,
-    document: null,
-    upstreamCalls: 0,
-    trace: {},
-  };
 }
 
 export interface ContextOptions {
@@ -193,6 +143,7 @@ export function createContext(
     call: {
       requestId: record.id,
       trace: record.trace,
+      ...(record.signal && { signal: record.signal }),
       deadline: Date.now() + options.deadlineMs,
       onAttempt: () => {
         record.upstreamCalls++;

@@ -35,6 +35,12 @@ export interface CostHints {
    * sorts itself); null leaves the field's `@cost`.
    */
   weightsByArguments?: Readonly<Record<string, (args: Record<string, unknown>) => number | null>>;
+  /**
+   * A connection's cursor arguments, and the most reads that finding one cursor's edge again may
+   * take when it has moved since the cursor was issued (re-anchoring), counted for each cursor
+   * given: a moved or forged cursor must not cost more than the query was judged to.
+   */
+  cursors: { arguments: readonly string[]; searchReads: number };
 }
 
 /** `@listSize` of a field. */

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'UPSTREAM_ERROR'
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_UNAVAILABLE'
+  | 'CLIENT_CLOSED_REQUEST'
   | 'TOO_MANY_SUBSCRIPTIONS'
   | 'SUBSCRIPTIONS_EXHAUSTED';
 
@@ -24,6 +25,14 @@ export function gatewayError(
   extensions: Record<string, unknown> = {},
 ): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions } });
+}
+
+/**
+ * The reason a request's work is aborted when its caller has gone: an error with a code, so that
+ * the resolvers it reaches report it as what it is and no log calls it unexpected.
+ */
+export function callerGone(): GraphQLError {
+  return gatewayError('CLIENT_CLOSED_REQUEST', 'The caller closed the connection first.');
 }
 
 /** A caller's value quoted in a message, cut short so that no message echoes a huge input. */
@@ -57,7 +66,10 @@ const NO_TOKEN_CODE = 'SVCSTG.SWR.4001048';
 /** The codes an upstream failure can turn into. */
 type UpstreamFailureCode = Exclude<
   ErrorCode,
-  'QUERY_TOO_EXPENSIVE' | 'TOO_MANY_SUBSCRIPTIONS' | 'SUBSCRIPTIONS_EXHAUSTED'
+  | 'QUERY_TOO_EXPENSIVE'
+  | 'CLIENT_CLOSED_REQUEST'
+  | 'TOO_MANY_SUBSCRIPTIONS'
+  | 'SUBSCRIPTIONS_EXHAUSTED'
 >;
 
 function codeForStatus(error: SwrError): UpstreamFailureCode {

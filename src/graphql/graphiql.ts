@@ -15,7 +15,7 @@ import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
  * `GET /` redirects to the page. Nothing is ever fetched from anywhere but the gateway.
  */
 
-const ASSET_PREFIX = '/graphiql/';
+export const ASSET_PREFIX = '/graphiql/';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 type Coding = 'br' | 'gzip';
@@ -164,6 +164,30 @@ function renderPage(files: Catalogue, options: GraphiQLOptions): string {
 `;
 }
 
+/** Sends one of the page's files, compressed when the browser takes a coding that shrinks it. */
+async function sendAsset(
+  asset: Asset | undefined,
+  codings: Coding[],
+  send: (status: number, body: Buffer, headers: Record<string, string>) => void,
+): Promise<void> {
+  if (!asset) {
+    send(404, Buffer.from('Not found'), { 'content-type': 'text/plain; charset=utf-8' });
+    return;
+  }
+  const headers: Record<string, string> = {
+    'content-type': asset.type,
+    'cache-control': IMMUTABLE,
+    vary: 'accept-encoding',
+  };
+  for (const coding of codings) {
+    const body = await encoded(asset, coding);
+    if (body === null) continue;
+    send(200, body, { ...headers, 'content-encoding': coding, etag: `"${asset.hash}-${coding}"` });
+    return;
+  }
+  send(200, asset.body, { ...headers, etag: `"${asset.hash}"` });
+}
+
 /**
  * Serves GraphiQL: the page on a browser's `GET` of the GraphQL endpoint, its assets under
  * `/graphiql/`, and a redirect from `/`. Every other request passes by after a method check.
@@ -215,27 +239,7 @@ export function useOfflineGraphiQL(endpoint: string, options: GraphiQLOptions): 
             });
             return;
           }
-          const asset = files.assets.get(pathname);
-          if (!asset) {
-            send(404, Buffer.from('Not found'), { 'content-type': 'text/plain; charset=utf-8' });
-            return;
-          }
-          const headers: Record<string, string> = {
-            'content-type': asset.type,
-            'cache-control': IMMUTABLE,
-            vary: 'accept-encoding',
-          };
-          for (const coding of codings) {
-            const body = await encoded(asset, coding);
-            if (body === null) continue;
-            send(200, body, {
-              ...headers,
-              'content-encoding': coding,
-              etag: `"${asset.hash}-${coding}"`,
-            });
-            return;
-          }
-          send(200, asset.body, { ...headers, etag: `"${asset.hash}"` });
+          await sendAsset(files.assets.get(pathname), codings, send);
         })
         .catch(() => {
           send(500, Buffer.from('GraphiQL is unavailable'), {

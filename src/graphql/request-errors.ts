@@ -21,7 +21,8 @@ export type RequestErrorCode =
   | 'BAD_REQUEST'
   | 'OPERATION_RESOLUTION_FAILURE'
   | 'PERSISTED_QUERY_ONLY'
-  | 'PERSISTED_QUERY_NOT_FOUND';
+  | 'PERSISTED_QUERY_NOT_FOUND'
+  | 'DOCUMENT_TOO_LARGE';
 
 /**
  * An error of the request, before anything runs. `spec` follows GraphQL over HTTP: the status
@@ -127,7 +128,32 @@ function useCodedExecutionErrors(): Plugin {
   };
 }
 
-export function requestErrorPlugins(options: { introspection: boolean }): Plugin[] {
+/** MAX_DOCUMENT_BYTES's default: far above any front end's document, far below a cache's worth. */
+export const DEFAULT_MAX_DOCUMENT_BYTES = 65_536;
+
+/**
+ * A document longer than the limit is refused before it is parsed or cached: parsing and the
+ * caches are bounded by tokens and entries, and comments are neither.
+ */
+function useDocumentLengthLimit(maxDocumentBytes: number): Plugin {
+  return {
+    onParams({ params }) {
+      const { query } = params;
+      if (typeof query !== 'string' || query.length * 3 <= maxDocumentBytes) return;
+      if (Buffer.byteLength(query) <= maxDocumentBytes) return;
+      throw requestError(
+        'DOCUMENT_TOO_LARGE',
+        `The document is longer than the limit of ${maxDocumentBytes} bytes.`,
+        413,
+      );
+    },
+  };
+}
+
+export function requestErrorPlugins(options: {
+  introspection: boolean;
+  maxDocumentBytes: number;
+}): Plugin[] {
   const parsing: Plugin = {
     onRequestParse({ request, requestParser, setRequestParser }) {
       if (request.method === 'GET' && requestParser) {
@@ -162,5 +188,5 @@ export function requestErrorPlugins(options: { introspection: boolean }): Plugin
       if (!options.introspection) addValidationRule(noIntrospection);
     },
   };
-  return [parsing, useCodedExecutionErrors()];
+  return [useDocumentLengthLimit(options.maxDocumentBytes), parsing, useCodedExecutionErrors()];
 }

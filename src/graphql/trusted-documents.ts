@@ -5,8 +5,8 @@ import {
 } from '@graphql-yoga/plugin-persisted-operations';
 import { GraphQLError, Source, parse, validate, type GraphQLSchema } from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
-import { ConfigError } from '../config';
-import { recordOf, type ServerContext } from './context';
+import { ConfigError } from '../config-error';
+import { recordOf, type ServerContext } from './request-record';
 import { requestError } from './request-errors';
 
 /**

@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import {
+  Kind,
+  getOperationAST,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLSchema,
+} from 'graphql';
 import {
   createYoga,
   type GraphiQLOptions,
@@ -8,19 +14,19 @@ import {
   type YogaLogger,
   type YogaServerInstance,
 } from 'graphql-yoga';
+import { createContext, type GatewayContext } from './context';
 import {
   attachRecord,
-  createContext,
   newRequestRecord,
   recordOf,
-  type GatewayContext,
   type RequestRecord,
   type ServerContext,
-} from './context';
+} from './request-record';
 import { readSchemaCosts } from './cost-schema';
+import { DocumentCache } from './document-cache';
 import { useOfflineGraphiQL } from './graphiql';
 import { DEFAULT_LIMITS, queryLimitPlugins, type QueryLimits } from './limits';
-import { requestErrorPlugins } from './request-errors';
+import { DEFAULT_MAX_DOCUMENT_BYTES, requestErrorPlugins } from './request-errors';
 import { createSubgraphSchema, publicSchemaOf } from './schema';
 import { DOCUMENT_ID_PARAMS, loadTrustedDocuments, useTrustedDocuments } from './trusted-documents';
 import { costHints } from '../resolvers/costs';
@@ -56,7 +62,12 @@ export interface GatewayOptions {
   tracing?: Plugin;
   /** The tag watchers that serve `Subscription.tagEvents`. */
   tagEvents?: TagEventSource;
+  /** The longest document accepted, in bytes of UTF-8. */
+  maxDocumentBytes?: number;
 }
+
+/** How much document text each surface's parse cache, and its cache of parse errors, may hold. */
+const DOCUMENT_CACHE_CHARACTERS = 4_000_000;
 
 /**
  * Serves one request of Node's server on a surface. The HTTP layer's record of it goes along
@@ -105,22 +116,30 @@ const recordOperation: Plugin<GatewayContext> = {
   },
 };
 
-export function createGateway(options: GatewayOptions): Gateway {
-  const { client, upstreamConcurrencyPerRequest } = options;
-  const limits = options.limits ?? DEFAULT_LIMITS;
+/**
+ * graphql-jit compiles a document for the operation of the first request that runs it and caches
+ * the compiled query by document alone: a later request naming another operation of the same
+ * document would run the first one, past the limits and the GET rule that judged the one it
+ * named. So only documents of one operation are compiled; the others run on graphql-js.
+ */
+function hasOneOperation({ document }: ExecutionArgs): boolean {
+  let operations = 0;
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.OPERATION_DEFINITION) operations++;
+  }
+  return operations === 1;
+}
+
+/** The options both surfaces share: the HTTP layer's jobs left out, the caches, the context. */
+function sharedOptions(options: GatewayOptions, limits: QueryLimits) {
   const contextOptions = {
-    upstreamConcurrency: upstreamConcurrencyPerRequest,
+    upstreamConcurrency: options.upstreamConcurrencyPerRequest,
     deadlineMs: options.requestDeadlineMs ?? 30_000,
     maxUpstreamAttempts: limits.maxUpstreamAttempts,
     versionOrderMaxTags: limits.versionOrderMaxTags,
     tagEvents: options.tagEvents ?? null,
   };
-  const subgraphSchema = createSubgraphSchema();
-  const publicSchema = publicSchemaOf(subgraphSchema);
-  const documents = options.persistedDocuments
-    ? loadTrustedDocuments(options.persistedDocuments, publicSchema)
-    : null;
-  const shared = {
+  return {
     healthCheckEndpoint: '/health',
     landingPage: false,
     // The HTTP layer in front (src/http/handler.ts) answers CORS, and bounds request bodies: yoga's
@@ -131,21 +150,41 @@ export function createGateway(options: GatewayOptions): Gateway {
     // No file uploads: a multipart body is refused as an unsupported media type.
     multipart: false,
     logging: options.logger ?? true,
+    // Made anew for each surface (a getter), so that each has its own budget.
+    get parserAndValidationCache() {
+      return {
+        documentCache: new DocumentCache<DocumentNode>(DOCUMENT_CACHE_CHARACTERS),
+        errorCache: new DocumentCache<unknown>(DOCUMENT_CACHE_CHARACTERS),
+      };
+    },
     context: (initial: ServerContext & { request: Request }) =>
       createContext(
-        client,
+        options.client,
         initial.request.headers,
         recordOf(initial) ?? newRequestRecord(crypto.randomUUID()),
         contextOptions,
       ),
   } as const;
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const subgraphSchema = createSubgraphSchema();
+  const publicSchema = publicSchemaOf(subgraphSchema);
+  const documents = options.persistedDocuments
+    ? loadTrustedDocuments(options.persistedDocuments, publicSchema)
+    : null;
+  const shared = sharedOptions(options, limits);
   // Each schema has its own field objects, so each reads the costs its SDL declares.
   // Tracing outermost, so that its span covers every other plugin's work.
   const plugins = (schema: GraphQLSchema, introspection: boolean, guards: Plugin[] = []) => [
     ...(options.tracing ? [options.tracing] : []),
     ...guards,
-    useGraphQlJit(),
-    ...requestErrorPlugins({ introspection }),
+    useGraphQlJit({}, { enableIf: hasOneOperation }),
+    ...requestErrorPlugins({
+      introspection,
+      maxDocumentBytes: options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES,
+    }),
     ...queryLimitPlugins(limits, readSchemaCosts(schema, costHints(limits))),
     recordOperation,
   ];

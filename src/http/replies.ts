@@ -33,3 +33,19 @@ export function subgraphRefused(response: ServerResponse, header: string): void 
     `This subgraph answers only the federation router: send the \`${header}\` header it is configured with.`,
   );
 }
+
+/** 404 for a path the listener does not serve, before yoga sees it. */
+export function notFound(response: ServerResponse): void {
+  errorReply(response, 404, 'NOT_FOUND', 'Nothing is served at this path.');
+}
+
+/** 400 for a request target (or Host) that does not make one URL with a plain path. */
+export function badTarget(response: ServerResponse): void {
+  errorReply(
+    response,
+    400,
+    'BAD_REQUEST',
+    'The request target is not a path, or it and the Host header do not make a URL.',
+    { connection: 'close' },
+  );
+}

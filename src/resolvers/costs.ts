@@ -1,6 +1,7 @@
 import type { CostHints } from '../graphql/cost-schema';
 import { DEFAULT_LIMITS, type QueryLimits } from '../graphql/limits';
 import { MAX_UPSTREAM_LIMIT } from '../pagination/plan';
+import { MAX_ANCHOR_SEARCH_READS } from '../pagination/reanchor';
 import { PAGE_LIMITS } from './connection';
 import { MAX_NODE_IDS } from './nodes';
 import { namespaceFields } from './namespaces';
@@ -65,6 +66,7 @@ const STATIC_HINTS: CostHints = {
   // One object per id (nodes.ts); `@listSize(assumedSize:)` is the most a router must assume.
   listArguments: { 'Query.nodes': { argument: 'ids', max: MAX_NODE_IDS } },
   maxPageSize: PAGE_LIMITS.maxPageSize,
+  cursors: { arguments: ['after', 'before'], searchReads: MAX_ANCHOR_SEARCH_READS },
 };
 
 /** The hints for the default limits. */

@@ -84,7 +84,7 @@ export interface UpstreamCall {
   admit?: () => void;
   /** Tracing's state for the request, read as each attempt starts. */
   trace?: RequestTrace;
-  /** Aborted when the caller has gone: an attempt in flight is then abandoned. */
+  /** Aborted when the caller has gone: no attempt starts after it, an attempt in flight is aborted. */
   signal?: AbortSignal;
 }
 
@@ -240,6 +240,7 @@ export class SwrClient {
 
   private async attempt<T>(request: Request, read: ReadAnswer<T>, retry: number): Promise<T> {
     const { operation, method } = request;
+    request.call.signal?.throwIfAborted();
     const started = performance.now();
     request.call.onAttempt?.();
     const watch = this.observeAttempt?.({
@@ -260,7 +261,8 @@ export class SwrClient {
       const status = failure.status ?? null;
       this.report(operation, failure.failure, status, started);
       watch?.end({ outcome: failure.failure, status, errorCode: failure.detail.errorCode });
-      throw failure;
+      // The caller's leaving is no failure of SWR's: neither retried nor counted by the circuit.
+      throw request.call.signal?.aborted ? request.call.signal.reason : failure;
     }
   }
 

@@ -13,7 +13,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page, type Request } from 'playwright-core';
-import { startApp, type App } from '../../src/http/app';
+import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { expectedTags } from '../support/sandbox-data';
 import { DEMO_TOKEN } from '../../src/sandbox/server';

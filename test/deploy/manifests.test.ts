@@ -23,7 +23,7 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Service } from 'kubernetes-models/v1';
 import { ConfigError, loadConfig } from '../../src/config';
-import { startApp, type App } from '../../src/http/app';
+import { startApp, type App } from '../../src/app';
 import { stopBudgetMs } from '../../src/http/drain';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server';
 import { MEMORY_TARGET_MIB } from '../../bench/memory';

@@ -599,12 +599,13 @@ describe('SUBGRAPH_PORT', () => {
       expect(apiOnSubgraphPort.status).toBe(404);
       const direct = await post(own.url, '{ __typename }');
       expect(direct).toEqual({ data: { __typename: 'Query' } });
-      // Probes reach both ports; the metrics only PORT.
+      // Probes reach both ports; the metrics only METRICS_PORT.
       const origin = new URL(ownSubgraph).origin;
       expect((await fetch(`${origin}/health`)).status).toBe(200);
       expect((await fetch(`${origin}/ready`)).status).toBe(200);
       expect((await fetch(`${origin}/metrics`)).status).toBe(404);
-      expect((await fetch(`${own.base}/metrics`)).status).toBe(200);
+      expect((await fetch(`${own.base}/metrics`)).status).toBe(404);
+      expect((await fetch(own.metricsUrl)).status).toBe(200);
     } finally {
       await own.close();
     }

@@ -55,7 +55,7 @@ beforeEach(() => {
 });
 
 async function metrics(): Promise<string> {
-  const answer = await get(`${gateway.base}/metrics`);
+  const answer = await get(gateway.metricsUrl);
   expect(answer.status).toBe(200);
   return answer.text;
 }

@@ -16,11 +16,18 @@ import {
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
-import { startApp, type App } from '../../src/http/app';
+import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { REDACTED_PATHS } from '../../src/observability/logger';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server';
-import type { GraphQLBody, GraphQLError } from '../support/harness';
+import {
+  json,
+  onlyError,
+  post,
+  type Answer,
+  type GraphQLBody,
+  type GraphQLError,
+} from '../support/http';
 import { listenOnLoopback } from '../support/listen';
 
 // ---------------------------------------------------------------------------------------------
@@ -99,6 +106,8 @@ export interface Attempt {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
+  /** Whether the stand-in's answer was sent whole, once its connection closed. */
+  closed: Promise<boolean>;
 }
 
 export interface StandIn {
@@ -197,6 +206,11 @@ export async function startStandIn(): Promise<StandIn> {
       method: request.method ?? 'GET',
       url: request.url ?? '/',
       headers: request.headers,
+      closed: new Promise((resolve) => {
+        response.on('close', () => {
+          resolve(response.writableFinished);
+        });
+      }),
     });
     const behaviour = queue.shift() ?? fallback;
     switch (behaviour.kind) {
@@ -281,6 +295,8 @@ export interface Gateway {
   url: string;
   /** The subgraph for routers: http://127.0.0.1:{port}/subgraph, or on SUBGRAPH_PORT. */
   subgraphUrl: string;
+  /** `/metrics` on METRICS_PORT (a port of its own, picked by the system unless `env` says). */
+  metricsUrl: string;
 }
 
 /** Starts the whole app on 127.0.0.1:0 with a config built from `env`. */
@@ -288,7 +304,13 @@ export async function startGateway(
   env: Record<string, string>,
   logger: Logger | false = false,
 ): Promise<Gateway> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    METRICS_PORT: '0',
+    ...env,
+  });
   const app = await startApp(config, logger);
   const { port } = app.server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
@@ -297,49 +319,14 @@ export async function startGateway(
     base,
     url: `${base}/graphql`,
     subgraphUrl: app.subgraphUrl.replace('localhost', '127.0.0.1'),
+    metricsUrl: (app.metricsUrl ?? '').replace('localhost', '127.0.0.1'),
   };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Requests
 
-export type { GraphQLBody, GraphQLError };
-
-export interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  ms: number;
-}
-
-/** The body of an answer as GraphQL's response shape; fails when it is not JSON. */
-export function json(answer: Answer): GraphQLBody {
-  return JSON.parse(answer.text) as GraphQLBody;
-}
-
-export async function post(
-  url: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
-  const started = performance.now();
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/graphql-response+json',
-      ...headers,
-    },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    text,
-    ms: performance.now() - started,
-  };
-}
+export { json, onlyError, post, type Answer, type GraphQLBody, type GraphQLError };
 
 /** Posts a GraphQL query with the token given (none when null). */
 export function graphql(
@@ -359,9 +346,9 @@ export function graphql(
   );
 }
 
-export async function get(url: string): Promise<Answer> {
+export async function get(url: string, headers: Record<string, string> = {}): Promise<Answer> {
   const started = performance.now();
-  const response = await fetch(url);
+  const response = await fetch(url, { headers });
   const text = await response.text();
   return {
     status: response.status,
@@ -384,15 +371,6 @@ export function expectNginxData(answer: Answer): void {
     { tags: { totalCount: number; nodes: { name: string }[] } } | undefined;
   expect(repository?.tags.totalCount).toBe(97);
   expect(repository?.tags.nodes).toHaveLength(2);
-}
-
-/** The only error of an answer; fails when there is not exactly one. */
-export function onlyError(answer: Answer): GraphQLError {
-  const body = json(answer);
-  expect(body.errors).toHaveLength(1);
-  const error = body.errors?.[0];
-  if (!error) throw new Error(`no error in ${answer.text.slice(0, 500)}`);
-  return error;
 }
 
 export function sleep(ms: number): Promise<void> {

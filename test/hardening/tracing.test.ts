@@ -310,6 +310,7 @@ describe('sampling and batching, from the environment', () => {
     const gateway = await startGatewayProcess({
       SWR_ENDPOINT: standIn.url,
       PERSISTED_DOCUMENTS: manifest,
+      SUBGRAPH_SECRET: 'routers-secret-0123456789',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_BSP_SCHEDULE_DELAY: '600000',
@@ -371,7 +372,7 @@ describe('tracing off', () => {
   ])('with %s, the OpenTelemetry SDK is loaded only when tracing is on', (_name, env, on) => {
     // The API package alone is loaded anyway (prom-client uses it); without an SDK it is a no-op.
     const script = `
-      require('./dist/http/app');
+      require('./dist/app');
       require('./dist/observability/tracing').startTracing().then(async (tracing) => {
         const loaded = Object.keys(require.cache).filter(
           (path) => path.includes('@opentelemetry/') && !path.includes('@opentelemetry/api/'),

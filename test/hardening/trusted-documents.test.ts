@@ -50,6 +50,8 @@ afterAll(() => {
 });
 
 const TOKEN = { 'x-auth-token': DEMO_TOKEN };
+/** `/subgraph` beside trusted documents on PORT needs the routers' secret. */
+const ROUTERS = { SUBGRAPH_SECRET: 'routers-secret-0123456789' };
 
 describe('with a manifest', () => {
   let gateway: BuiltGateway;
@@ -59,7 +61,7 @@ describe('with a manifest', () => {
       'documents.json',
       JSON.stringify({ [NGINX_ID]: NGINX, [BUSYBOX_ID]: BUSYBOX }),
     );
-    gateway = await startBuiltGateway({ PERSISTED_DOCUMENTS: path });
+    gateway = await startBuiltGateway({ PERSISTED_DOCUMENTS: path, ...ROUTERS });
   });
 
   afterAll(async () => {
@@ -194,7 +196,7 @@ describe('with a manifest', () => {
       upstreamCalls: 1,
     });
 
-    const metrics = await (await fetch(`${gateway.base}/metrics`)).text();
+    const metrics = await (await fetch(gateway.metricsUrl)).text();
     const count = (document: string): number =>
       sample(metrics, 'gateway_document_request_duration_seconds_count', { document });
     expect(count(NGINX_ID)).toBeGreaterThanOrEqual(1);
@@ -216,6 +218,7 @@ describe('with ALLOW_ARBITRARY_DOCUMENTS=true', () => {
     const gateway = await startBuiltGateway({
       PERSISTED_DOCUMENTS: path,
       ALLOW_ARBITRARY_DOCUMENTS: 'true',
+      ...ROUTERS,
     });
     try {
       expectNginxData(await post(gateway.url, { query: NGINX }, TOKEN));
@@ -240,7 +243,7 @@ describe("Apollo's persisted-query manifest", () => {
         operations: [{ id: NGINX_ID, name: 'Nginx', type: 'query', body: NGINX }],
       }),
     );
-    const gateway = await startBuiltGateway({ PERSISTED_DOCUMENTS: path });
+    const gateway = await startBuiltGateway({ PERSISTED_DOCUMENTS: path, ...ROUTERS });
     try {
       const hash = { persistedQuery: { version: 1, sha256Hash: NGINX_ID } };
       expectNginxData(await post(gateway.url, { extensions: hash }, TOKEN));
@@ -255,7 +258,7 @@ describe("Apollo's persisted-query manifest", () => {
 describe('a manifest that does not load stops the start', () => {
   /** Runs the built gateway with PERSISTED_DOCUMENTS at `path`: its exit code and stderr. */
   const start = (path: string) =>
-    runUntilExit({ PORT: '0', HOST: '127.0.0.1', PERSISTED_DOCUMENTS: path });
+    runUntilExit({ PORT: '0', HOST: '127.0.0.1', PERSISTED_DOCUMENTS: path, ...ROUTERS });
 
   test.each([
     {
@@ -304,5 +307,36 @@ describe('a manifest that does not load stops the start', () => {
     const { status, stderr } = start(join(directory, 'missing.json'));
     expect(status).toBe(1);
     expect(stderr).toMatch(/PERSISTED_DOCUMENTS .*missing\.json.*ENOENT/);
+  });
+});
+
+describe('no public door beside trusted documents', () => {
+  test('/subgraph on PORT without the routers’ secret stops the start, with a message', () => {
+    const path = manifest('guarded.json', JSON.stringify({ [NGINX_ID]: NGINX }));
+    const { status, stderr } = runUntilExit({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      PERSISTED_DOCUMENTS: path,
+    });
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/PERSISTED_DOCUMENTS .*\/subgraph.*SUBGRAPH_SECRET.*SUBGRAPH_PORT/);
+  });
+
+  test('with the secret, no spelling of /subgraph runs document text without it', async () => {
+    const path = manifest('doors.json', JSON.stringify({ [NGINX_ID]: NGINX }));
+    const gateway = await startBuiltGateway({ PERSISTED_DOCUMENTS: path, ...ROUTERS });
+    try {
+      const origin = new URL(gateway.url).origin;
+      for (const spelling of ['/subgraph', '/subgraph/', '//subgraph', '/x?y=/subgraph']) {
+        const answer = await post(`${origin}${spelling}`, {
+          query: '{ __schema { queryType { name } } }',
+        });
+        expect([403, 404]).toContain(answer.status);
+        expect(json(answer).data ?? null).toBeNull();
+      }
+      expect(gateway.upstreamCount()).toBe(0);
+    } finally {
+      await gateway.close();
+    }
   });
 });

@@ -1,8 +1,8 @@
 /**
  * Hardening: an upstream that fails. Transient failures are retried and served; throttling
  * honours `Retry-After`; what cannot be cured by a retry is not retried; retries are bounded;
- * a persistent outage opens the circuit, which fails fast, makes `/ready` answer 503 and closes
- * again once a trial succeeds; the request deadline bounds an upstream that fails slowly.
+ * a persistent outage opens the circuit, which fails fast (`/ready` stays 200, `/health` and the
+ * metrics say it is open) and closes again once a trial succeeds; the request deadline bounds an upstream that fails slowly.
  *
  * The stand-in upstream (./support.ts) counts every attempt and answers as each test scripts.
  */
@@ -222,7 +222,7 @@ describe('retries are bounded', () => {
 describe('a persistent outage opens the circuit (threshold 5, open 500 ms)', () => {
   // The steps build on each other, in order, on the `circuit` gateway.
   async function circuitGauge(): Promise<number> {
-    return sample((await get(`${circuit.base}/metrics`)).text, 'swr_upstream_circuit_open');
+    return sample((await get(circuit.metricsUrl)).text, 'swr_upstream_circuit_open');
   }
 
   test('healthy at first: /ready 200, the circuit gauge 0', async () => {
@@ -246,13 +246,17 @@ describe('a persistent outage opens the circuit (threshold 5, open 500 ms)', () 
     expect(standIn.attempts).toHaveLength(2);
   });
 
-  test('while open: fail fast with UPSTREAM_UNAVAILABLE and no attempt; /ready 503; gauge 1', async () => {
+  test('while open: fail fast with UPSTREAM_UNAVAILABLE and no attempt; still ready; gauge 1', async () => {
     const answer = await nginx(circuit);
     const error = onlyError(answer);
     expect(error.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
     expect(answer.ms).toBeLessThan(TIMEOUT_MS / 2);
     expect(standIn.attempts).toHaveLength(0);
-    expect((await get(`${circuit.base}/ready`)).status).toBe(503);
+    // The replica can still serve (UPSTREAM_UNAVAILABLE): every replica leaving the balancer at
+    // once would turn that answer into refused connections. /health says how SWR is.
+    expect((await get(`${circuit.base}/ready`)).status).toBe(200);
+    const health = await get(`${circuit.base}/health`);
+    expect(JSON.parse(health.text)).toEqual({ status: 'ok', upstream: { circuit: 'open' } });
     expect(await circuitGauge()).toBe(1);
   });
 

@@ -284,13 +284,7 @@ export function errorCodes(body: GraphQLBody | TagsResult): (string | undefined)
   return (body.errors ?? []).map((error) => error.extensions?.code);
 }
 
-/** The only error of an answer; fails when there is not exactly one. */
-export function onlyError(body: GraphQLBody | TagsResult): GraphQLError {
-  expect(body.errors).toHaveLength(1);
-  const error = body.errors?.[0];
-  if (!error) throw new Error('no error');
-  return error;
-}
+export { onlyError } from '../support/http';
 
 /** The `extensions.upstream` object of an error. */
 export function upstreamAnswer(error: GraphQLError): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/config';
-import { startApp, type App } from '../../src/http/app';
+import { startApp, type App } from '../../src/app';
 import { DEMO_TOKEN, type SandboxHandle } from '../../src/sandbox/server';
 import { TAG_EVENTS, sseClient, until, type Result } from './support';
 

@@ -1,6 +1,6 @@
 import { createClient, type Client } from 'graphql-sse';
 import { loadConfig } from '../../src/config';
-import { startApp, type App } from '../../src/http/app';
+import { startApp, type App } from '../../src/app';
 import { DEMO_TOKEN, type SandboxHandle } from '../../src/sandbox/server';
 import type { Ticker } from '../../src/subscriptions/ticker';
 

@@ -1,18 +1,18 @@
-import { createServer } from 'node:http';
-import type { QueryLimits } from '../../src/graphql/limits';
-import { createGateway } from '../../src/graphql/yoga';
+import { loadConfig } from '../../src/config';
+import { DEFAULT_LIMITS, type QueryLimits } from '../../src/graphql/limits';
+import { startApp, type App } from '../../src/app';
 import {
   DEMO_TOKEN,
   startSandbox,
   type SandboxHandle,
   type SandboxOptions,
 } from '../../src/sandbox/server';
-import { SwrClient } from '../../src/swr/client';
-import { listenOnLoopback } from './listen';
+import { post, type GraphQLBody } from './http';
+import { loopback } from './process';
 
 /**
- * A gateway over HTTP against the sandbox over HTTP, both on loopback ports, as in production
- * but for the upstream. Tests talk to it with `fetch`, never to its modules.
+ * A gateway over HTTP against the sandbox over HTTP, both on loopback ports, started as in
+ * production but for the upstream. Tests talk to it with `fetch`, never to its modules.
  */
 export interface Harness {
   sandbox: SandboxHandle;
@@ -37,16 +37,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export interface GraphQLError {
-  message: string;
-  path?: (string | number)[];
-  extensions?: { code?: string; [key: string]: unknown };
-}
-
-export interface GraphQLBody {
-  data?: Record<string, unknown> | null;
-  errors?: GraphQLError[];
-}
+export type { GraphQLBody, GraphQLError } from './http';
 
 export interface HarnessOptions {
   /** Another upstream than the harness's sandbox. */
@@ -57,56 +48,54 @@ export interface HarnessOptions {
   limits?: QueryLimits;
 }
 
+/**
+ * The gateway as `main.ts` starts it: configuration read by `loadConfig` from an environment,
+ * and the whole app (the HTTP layer in front of yoga included) on a loopback port.
+ */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const sandbox = await startSandbox(options.sandbox);
-  const client = new SwrClient({
-    endpoint: options.upstream ?? sandbox.url,
-    timeoutMs: 5_000,
-    maxConnections: 16,
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    SWR_ENDPOINT: options.upstream ?? sandbox.url,
+    SWR_TIMEOUT_MS: '5000',
+    SWR_MAX_CONNECTIONS: '16',
+    UPSTREAM_CONCURRENCY: String(options.upstreamConcurrency ?? 8),
   });
-  const { api, subgraph } = createGateway({
-    client,
-    upstreamConcurrencyPerRequest: options.upstreamConcurrency ?? 8,
-    logger: false,
-    ...(options.limits && { limits: options.limits }),
-  });
-  const server = await listenOnLoopback(
-    createServer((request, response) => {
-      const surface = request.url?.startsWith(subgraph.graphqlEndpoint) ? subgraph : api;
-      void surface(request, response);
-    }),
-  );
-  const url = `${server.url}${api.graphqlEndpoint}`;
-  const subgraphUrl = `${server.url}${subgraph.graphqlEndpoint}`;
+  let app: App;
+  try {
+    app = await startApp({ ...config, limits: options.limits ?? DEFAULT_LIMITS }, false);
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
+  const url = loopback(app.url);
+  const subgraphUrl = loopback(app.subgraphUrl);
 
-  const post = async <T>(
+  const graphql = async <T>(
     endpoint: string,
     query: string,
     variables: Record<string, unknown> = {},
     token: string | null = DEMO_TOKEN,
   ): Promise<T> => {
-    const response = await fetch(endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/graphql-response+json',
-        ...(token === null ? {} : { 'x-auth-token': token }),
-      },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as T;
+    const answer = await post(
+      endpoint,
+      { query, variables },
+      token === null ? {} : { 'x-auth-token': token },
+    );
+    return JSON.parse(answer.text) as T;
   };
 
   return {
     sandbox,
     url,
     subgraphUrl,
-    graphql: (query, variables, token) => post(url, query, variables, token),
-    subgraph: (query, variables, token) => post(subgraphUrl, query, variables, token),
+    graphql: (query, variables, token) => graphql(url, query, variables, token),
+    subgraph: (query, variables, token) => graphql(subgraphUrl, query, variables, token),
     upstreamCount: () => sandbox.requests.length,
     async close() {
-      await server.close();
-      await client.close();
+      await app.close();
       await sandbox.close();
     },
   };

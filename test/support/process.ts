@@ -52,6 +52,8 @@ export interface GatewayProcess {
   port: number;
   /** The subgraph endpoint it logged: on `port`, or on SUBGRAPH_PORT's port. */
   subgraphUrl: string;
+  /** `/metrics` on METRICS_PORT, as it logged it (METRICS_PORT is 0 unless `env` says). */
+  metricsUrl: string | null;
   /** Everything it wrote to stdout and stderr so far. */
   output: () => string;
   /** Sends a signal and resolves with the exit code. */
@@ -69,6 +71,7 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       SHUTDOWN_DRAIN_MS: '0',
+      METRICS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -94,6 +97,7 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
         url: match[1],
         port: Number(match[2]),
         subgraphUrl: match[3],
+        metricsUrl: /"metricsUrl":"([^"]+)"/.exec(output)?.[1] ?? null,
         output: () => output,
         stop,
       };
@@ -116,6 +120,8 @@ export interface BuiltGateway {
   url: string;
   /** The subgraph endpoint, on 127.0.0.1. */
   subgraphUrl: string;
+  /** `/metrics` on its own port, on 127.0.0.1. */
+  metricsUrl: string;
   /** The upstream requests the sandbox served since the last reset. */
   upstreamCount(): number;
   /** Stops the process (expecting exit 0) and the sandbox. */
@@ -138,6 +144,7 @@ export async function startBuiltGateway(env: Record<string, string> = {}): Promi
     base,
     url: `${base}/graphql`,
     subgraphUrl: loopback(started.subgraphUrl),
+    metricsUrl: loopback(started.metricsUrl ?? ''),
     upstreamCount: () => sandbox.requests.length,
     async close() {
       const code = await started.stop();
