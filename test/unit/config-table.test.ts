@@ -70,8 +70,15 @@ test('each variable is defined once', () => {
 
 /** The configuration as one flat record, keyed as SETTINGS is. */
 function flat(env: Record<string, string>): Record<string, unknown> {
-  const { limits, ...rest } = loadConfig(env);
-  return { ...rest, ...limits };
+  const { limits, swrVariants, tagEvents, ...rest } = loadConfig(env);
+  return {
+    ...rest,
+    ...limits,
+    ...swrVariants,
+    tagEventsIntervalMs: tagEvents.intervalMs,
+    tagEventsMaxSubscriptionsPerToken: tagEvents.maxSubscriptionsPerToken,
+    tagEventsMaxWatchers: tagEvents.maxWatchers,
+  };
 }
 
 test('loadConfig with nothing set gives every definition its default', () => {
