@@ -137,9 +137,10 @@ describe('the ConfigMap is what loadConfig reads', () => {
 describe('the Deployment, as the gateway runs', () => {
   const config = loadConfig({ ...settings, SUBGRAPH_SECRET: SECRET });
 
-  test('the container ports are PORT and SUBGRAPH_PORT', () => {
+  test('the container ports are PORT, SUBGRAPH_PORT and METRICS_PORT', () => {
     expect(containerPort('http')).toBe(config.port);
     expect(containerPort('subgraph')).toBe(config.subgraphPort);
+    expect(containerPort('metrics')).toBe(config.metricsPort);
   });
 
   test('the grace period outlasts the drain, the request deadline and the last answers', () => {
@@ -260,12 +261,14 @@ describe('the running gateway answers what the manifests name', () => {
       HOST: '127.0.0.1',
       PORT: '0',
       SUBGRAPH_PORT: '0',
+      METRICS_PORT: '0',
     });
     app = await startApp(config, false);
     const portOf = (server: typeof app.server | null): number =>
       (server?.address() as AddressInfo).port;
     listening.set('http', portOf(app.server));
     listening.set('subgraph', portOf(app.subgraphServer));
+    listening.set('metrics', portOf(app.metricsServer));
   });
 
   afterAll(async () => {
@@ -283,10 +286,16 @@ describe('the running gateway answers what the manifests name', () => {
     },
   );
 
-  test('the ServiceMonitor path answers metrics on its port', async () => {
-    const reply = await send(listening.get('http') as number, false, '/metrics');
-    expect(reply.status).toBe(200);
-    expect(reply.body).toContain('# TYPE');
+  test('the ServiceMonitor path answers metrics on its port, and the API port does not', async () => {
+    const monitor = only(manifests, 'ServiceMonitor') as {
+      spec: { endpoints: { port: string }[] };
+    };
+    for (const { port } of monitor.spec.endpoints) {
+      const reply = await send(listening.get(port) as number, false, '/metrics');
+      expect(reply.status).toBe(200);
+      expect(reply.body).toContain('# TYPE');
+    }
+    expect((await send(listening.get('http') as number, false, '/metrics')).status).toBe(404);
   });
 
   test('/subgraph answers only on the subgraph port, and only with the Secret', async () => {

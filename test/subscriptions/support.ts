@@ -63,7 +63,13 @@ export interface LiveApp {
 
 export async function startLiveApp(env: Record<string, string> = {}): Promise<LiveApp> {
   const ticker = new ManualTicker();
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    METRICS_PORT: '0',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
   const app = await startApp(config, false, null, { tagEventTicker: ticker });
   const sandbox = app.sandbox as SandboxHandle;
   const headers = { 'x-auth-token': DEMO_TOKEN, 'content-type': 'application/json' };
@@ -83,7 +89,7 @@ export async function startLiveApp(env: Record<string, string> = {}): Promise<Li
     polls: () =>
       sandbox.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/tags')).length,
     async metric(name) {
-      const text = await (await fetch(app.url.replace('/graphql', '/metrics'))).text();
+      const text = await (await fetch(app.metricsUrl ?? 'metrics are off')).text();
       return text
         .split('\n')
         .filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
