@@ -289,7 +289,7 @@ describe('the running gateway answers what the manifests name', () => {
   test('the ServiceMonitor path answers metrics on its port, and the API port does not', async () => {
     const monitor = only(manifests, 'ServiceMonitor') as {
       spec: { endpoints: { port: string }[] };
-    };
+    } & Manifest;
     for (const { port } of monitor.spec.endpoints) {
       const reply = await send(listening.get(port) as number, false, '/metrics');
       expect(reply.status).toBe(200);
