@@ -1,5 +1,5 @@
-import type { GatewayContext } from '../graphql/context';
-import { gatewayError, missingToken } from '../graphql/errors';
+import type { GatewayContext } from './context';
+import { gatewayError, missingToken } from './errors';
 import type { SubscriptionResolvers, TagEventResolvers } from '../generated/resolvers-types';
 import type { TagEventModel, TagEventPayload } from '../subscriptions/tag-events';
 import { tagGlobalId } from './ids';

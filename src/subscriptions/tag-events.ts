@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { GraphQLError } from 'graphql';
-import { gatewayError } from '../graphql/errors';
+import { gatewayError } from '../resolvers/errors';
 import type { RepositoryRef, SwrClient } from '../swr/client';
 import { EventStream } from './event-stream';
 import type { TagChange } from './tag-diff';

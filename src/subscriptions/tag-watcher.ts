@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { gatewayError, toGraphQLError } from '../graphql/errors';
+import { gatewayError, toGraphQLError } from '../resolvers/errors';
 import type { RepositoryRef, SwrClient } from '../swr/client';
 import { diffTags, horizonOf, type Horizon, type TagChange } from './tag-diff';
 import { readNewest, type ReadBounds } from './tag-read';

@@ -2,7 +2,7 @@ import { isRecord } from './records';
 
 /**
  * Errors of the SWR client, typed by what went wrong upstream. They know nothing of GraphQL:
- * `src/graphql/errors.ts` maps them to GraphQL error codes, in one place.
+ * `src/resolvers/errors.ts` maps them to GraphQL error codes, in one place.
  */
 
 /** The details SWR gives about a failure, from any of its three error-body shapes. */
