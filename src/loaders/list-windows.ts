@@ -104,9 +104,9 @@ function consistentTotal<T>(plan: UpstreamPage[], pages: SwrPage<T>[]): number {
  * (every load, batch and page read of it asks), and its memo (see `ListSource.readPage`).
  */
 interface ListMemory<L> {
-  idOf(list: L): string;
-  memoOf(list: L): Map<string, unknown>;
-  forget(list: L): void;
+  idOf: (list: L) => string;
+  memoOf: (list: L) => Map<string, unknown>;
+  forget: (list: L) => void;
 }
 
 function rememberLists<L extends object>(source: ListSource<L, unknown>): ListMemory<L> {
