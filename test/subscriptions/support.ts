@@ -56,14 +56,20 @@ export interface LiveApp {
   remove(repository: string, tag: string, namespace?: string): Promise<void>;
   /** Tag-list requests the sandbox has served: the watchers' polls. */
   polls(): number;
-  /** A metric's value from `/metrics` (the sum over its labels). */
+  /** A metric's value from `/metrics` on METRICS_PORT (the sum over its labels). */
   metric(name: string): Promise<number>;
   close(): Promise<void>;
 }
 
 export async function startLiveApp(env: Record<string, string> = {}): Promise<LiveApp> {
   const ticker = new ManualTicker();
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    METRICS_PORT: '0',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
   const app = await startApp(config, false, null, { tagEventTicker: ticker });
   const sandbox = app.sandbox as SandboxHandle;
   const headers = { 'x-auth-token': DEMO_TOKEN, 'content-type': 'application/json' };
@@ -83,7 +89,8 @@ export async function startLiveApp(env: Record<string, string> = {}): Promise<Li
     polls: () =>
       sandbox.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/tags')).length,
     async metric(name) {
-      const text = await (await fetch(app.url.replace('/graphql', '/metrics'))).text();
+      if (app.metricsUrl === null) throw new Error('the app serves no /metrics');
+      const text = await (await fetch(app.metricsUrl)).text();
       return text
         .split('\n')
         .filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
