@@ -20,6 +20,7 @@ beforeAll(async () => {
     loadConfig({
       PORT: '0',
       HOST: '127.0.0.1',
+      METRICS_PORT: '0',
       LOG_LEVEL: 'silent',
       TAG_EVENTS_INTERVAL_MS: '2000',
     }),
@@ -34,7 +35,8 @@ afterAll(async () => {
 const variables = { namespace: 'library', repository: 'busybox' };
 
 async function metric(name: string): Promise<number> {
-  const text = await (await fetch(app.url.replace('/graphql', '/metrics'))).text();
+  if (app.metricsUrl === null) throw new Error('the app serves no /metrics');
+  const text = await (await fetch(app.metricsUrl)).text();
   const line = text.split('\n').find((entry) => entry.startsWith(`${name} `));
   return Number(line?.slice(name.length + 1) ?? 0);
 }

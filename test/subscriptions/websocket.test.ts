@@ -203,7 +203,8 @@ test('an upgrade whose target is not a URL path gets 400, and the gateway keeps 
 test('with trusted documents enforced, WebSocket runs no document text (SSE applies the manifest)', async () => {
   const manifest = join(mkdtempSync(join(tmpdir(), 'tag-events-')), 'documents.json');
   writeFileSync(manifest, JSON.stringify({ tagEvents: TAG_EVENTS }));
-  const strict = await startLiveApp({ PERSISTED_DOCUMENTS: manifest });
+  // /subgraph on a port of its own, as trusted documents require: the test reads /graphql.
+  const strict = await startLiveApp({ PERSISTED_DOCUMENTS: manifest, SUBGRAPH_PORT: '0' });
   const client = createClient({
     url: strict.app.url.replace('http://', 'ws://'),
     webSocketImpl: WebSocket,
