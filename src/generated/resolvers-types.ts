@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { RepositoryModel, TagModel, TagConnectionModel, TagEdgeModel, NamespaceModel, RepositoryConnectionModel, RepositoryEdgeModel, DeleteTagPayloadModel } from '../resolvers/models';
 import type { TagEventModel } from '../subscriptions/tag-events';
-import type { GatewayContext } from '../graphql/context';
+import type { GatewayContext } from '../resolvers/context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;

@@ -6,42 +6,12 @@ import {
   type GraphQLNamedType,
   type GraphQLSchema,
 } from 'graphql';
+import type { CostHints } from '../resolvers/costs';
 
 /**
  * The numbers of the cost model (see cost.ts), read once from where they are declared: `@cost`
  * and `@listSize` in the schema, and what the resolvers tell of the rest.
  */
-
-/** What the schema's directives cannot say, told by the resolvers that know it. */
-export interface CostHints {
-  /** By type: the fields read from an object's details, one request per object. */
-  detailFields: Readonly<Record<string, readonly string[]>>;
-  /**
-   * By field (`Type.field`): its objects are new ones rather than its parent's, with whether
-   * their details come along.
-   */
-  newObjects: Readonly<Record<string, { detailsLoaded: boolean }>>;
-  /** By type: the requests that resolving one `_entities` representation of it costs. */
-  referenceCosts: Readonly<Record<string, number>>;
-  /**
-   * By field: a list as long as one of its list arguments (`nodes(ids:)`), of at most `max`
-   * elements; a longer argument is refused by the resolver, not by the cost limit.
-   */
-  listArguments: Readonly<Record<string, { argument: string; max: number }>>;
-  /** The largest page size: larger ones are refused by the resolver, not by the cost limit. */
-  maxPageSize: number;
-  /**
-   * By field: its weight for the arguments given, where they change it (an order the gateway
-   * sorts itself); null leaves the field's `@cost`.
-   */
-  weightsByArguments?: Readonly<Record<string, (args: Record<string, unknown>) => number | null>>;
-  /**
-   * A connection's cursor arguments, and the most reads that finding one cursor's edge again may
-   * take when it has moved since the cursor was issued (re-anchoring), counted for each cursor
-   * given: a moved or forged cursor must not cost more than the query was judged to.
-   */
-  cursors: { arguments: readonly string[]; searchReads: number };
-}
 
 /** `@listSize` of a field. */
 export interface ListSize {

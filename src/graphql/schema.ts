@@ -4,7 +4,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { filterSchema } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
-import type { GatewayContext } from './context';
+import type { GatewayContext } from '../resolvers/context';
 import { resolvers } from '../resolvers';
 
 /**

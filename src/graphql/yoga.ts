@@ -14,7 +14,7 @@ import {
   type YogaLogger,
   type YogaServerInstance,
 } from 'graphql-yoga';
-import { createContext, type GatewayContext } from './context';
+import { createContext, type ServedContext } from './context';
 import {
   attachRecord,
   newRequestRecord,
@@ -95,7 +95,7 @@ export async function serveFetch(
   return await surface.fetch(request, { req: source });
 }
 
-export type Surface = YogaServerInstance<ServerContext, GatewayContext>;
+export type Surface = YogaServerInstance<ServerContext, ServedContext>;
 
 /** The two surfaces: the public API and the subgraph routers compose. */
 export interface Gateway {
@@ -104,11 +104,11 @@ export interface Gateway {
 }
 
 /** Tells the access log and the server span which operation a request ran. */
-const recordOperation: Plugin<GatewayContext> = {
+const recordOperation: Plugin<ServedContext> = {
   onExecute({ args }) {
     // envelop types the arguments loosely; they are graphql-js's execution arguments.
     const { document, operationName, contextValue } = args as ExecutionArgs & {
-      contextValue: GatewayContext;
+      contextValue: ServedContext;
     };
     const operation = getOperationAST(document, operationName);
     contextValue.request.operationName = operation?.name?.value ?? null;
@@ -188,7 +188,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...queryLimitPlugins(limits, readSchemaCosts(schema, costHints(limits))),
     recordOperation,
   ];
-  const api = createYoga<ServerContext, GatewayContext>({
+  const api = createYoga<ServerContext, ServedContext>({
     ...shared,
     schema: publicSchema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
@@ -204,7 +204,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ),
     ],
   });
-  const subgraph = createYoga<ServerContext, GatewayContext>({
+  const subgraph = createYoga<ServerContext, ServedContext>({
     ...shared,
     schema: subgraphSchema,
     graphqlEndpoint: SUBGRAPH_ENDPOINT,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { callerGone } from '../graphql/errors';
+import { callerGone } from '../resolvers/errors';
 import type { Gateway, Surface } from '../graphql/yoga';
 import { accessLog } from './access-log';
 import { serveWithinLimit } from './body';

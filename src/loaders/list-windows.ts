@@ -99,12 +99,19 @@ function consistentTotal<T>(plan: UpstreamPage[], pages: SwrPage<T>[]): number {
   return total;
 }
 
-export function createWindowLoader<L extends object, T>(
-  session: UpstreamSession,
-  source: ListSource<L, T>,
-): WindowLoader<L, T> {
-  // A list's id, once per list object: every load, batch and page read of it asks.
+/**
+ * What the loader keeps of each list for the request: its id, computed once per list object
+ * (every load, batch and page read of it asks), and its memo (see `ListSource.readPage`).
+ */
+interface ListMemory<L> {
+  idOf: (list: L) => string;
+  memoOf: (list: L) => Map<string, unknown>;
+  forget: (list: L) => void;
+}
+
+function rememberLists<L extends object>(source: ListSource<L, unknown>): ListMemory<L> {
   const ids = new WeakMap<L, string>();
+  const memos = new Map<string, Map<string, unknown>>();
   const idOf = (list: L): string => {
     let id = ids.get(list);
     if (id === undefined) {
@@ -113,83 +120,119 @@ export function createWindowLoader<L extends object, T>(
     }
     return id;
   };
-  const memos = new Map<string, Map<string, unknown>>();
-  const memoOf = (list: L): Map<string, unknown> => {
-    const id = idOf(list);
-    let memo = memos.get(id);
-    if (memo === undefined) {
-      memo = new Map();
-      memos.set(id, memo);
-    }
-    return memo;
+  return {
+    idOf,
+    memoOf(list) {
+      const id = idOf(list);
+      let memo = memos.get(id);
+      if (memo === undefined) {
+        memo = new Map();
+        memos.set(id, memo);
+      }
+      return memo;
+    },
+    forget(list) {
+      memos.delete(idOf(list));
+    },
   };
-  const cacheKey = (key: WindowKey<L>): string =>
-    `${idOf(key.list)}|${key.range.start}|${key.range.end}|${key.preferSingleRequest ? 1 : 0}`;
+}
 
-  async function batch(keys: readonly WindowKey<L>[]): Promise<(ListWindow<T> | Error)[]> {
-    const byList = new Map<string, Member<L>[]>();
-    keys.forEach((key, index) => {
-      const id = idOf(key.list);
-      const group = byList.get(id);
-      if (group) group.push({ index, key });
-      else byList.set(id, [{ index, key }]);
-    });
+/** The windows of one batch, by list id, each with its place in the batch. */
+function groupByList<L>(keys: readonly WindowKey<L>[], idOf: (list: L) => string): Member<L>[][] {
+  const byList = new Map<string, Member<L>[]>();
+  keys.forEach((key, index) => {
+    const id = idOf(key.list);
+    const group = byList.get(id);
+    if (group) group.push({ index, key });
+    else byList.set(id, [{ index, key }]);
+  });
+  return [...byList.values()];
+}
 
-    const results = new Array<ListWindow<T> | Error>(keys.length);
-    const pageReads = new Map<string, Promise<SwrPage<T>>>();
-    const readPage = (list: L, page: UpstreamPage): Promise<SwrPage<T>> => {
-      const id = `${idOf(list)}|${page.offset}|${page.limit}`;
-      let read = pageReads.get(id);
-      if (!read) {
-        read = session.limit(() => source.readPage(session, list, page, memoOf(list)));
-        pageReads.set(id, read);
-      }
-      return read;
+/** Each window of a cluster, cut from the pages read for the cluster's plan. */
+function cutWindows<L, T>(
+  cluster: Cluster<L>,
+  plan: UpstreamPage[],
+  pages: SwrPage<T>[],
+  results: (ListWindow<T> | Error)[],
+): void {
+  const planStart = planRange(plan).start;
+  const [only] = pages;
+  const items = pages.length === 1 && only ? only.items : pages.flatMap((page) => page.items);
+  const total = consistentTotal(plan, pages);
+  for (const { index, key } of cluster.members) {
+    const { start, end } = key.range;
+    // Windows share the rows they hold whole; no reader changes them.
+    results[index] = {
+      items:
+        start === planStart && end - planStart >= items.length
+          ? items
+          : items.slice(start - planStart, end - planStart),
+      total,
     };
-
-    const work: Promise<void>[] = [];
-    for (const members of byList.values()) {
-      for (const cluster of clusterWindows(members)) {
-        const plan = planPages(cluster.range, {
-          preferSingleRequest: cluster.preferSingleRequest,
-        });
-        const planStart = planRange(plan).start;
-        work.push(
-          Promise.all(plan.map((page) => readPage(cluster.list, page))).then(
-            (pages) => {
-              const [only] = pages;
-              const items =
-                pages.length === 1 && only ? only.items : pages.flatMap((page) => page.items);
-              const total = consistentTotal(plan, pages);
-              for (const { index, key } of cluster.members) {
-                const { start, end } = key.range;
-                // Windows share the rows they hold whole; no reader changes them.
-                results[index] = {
-                  items:
-                    start === planStart && end - planStart >= items.length
-                      ? items
-                      : items.slice(start - planStart, end - planStart),
-                  total,
-                };
-              }
-            },
-            (error: unknown) => {
-              const failure = error instanceof Error ? error : new Error(String(error));
-              for (const { index } of cluster.members) results[index] = failure;
-            },
-          ),
-        );
-      }
-    }
-    await Promise.all(work);
-    return results;
   }
+}
 
+/** Reads a cluster's plan of aligned pages into its windows, or its failure into each. */
+function readCluster<L, T>(
+  cluster: Cluster<L>,
+  readPage: (list: L, page: UpstreamPage) => Promise<SwrPage<T>>,
+  results: (ListWindow<T> | Error)[],
+): Promise<void> {
+  const plan = planPages(cluster.range, { preferSingleRequest: cluster.preferSingleRequest });
+  return Promise.all(plan.map((page) => readPage(cluster.list, page))).then(
+    (pages) => {
+      cutWindows(cluster, plan, pages, results);
+    },
+    (error: unknown) => {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      for (const { index } of cluster.members) results[index] = failure;
+    },
+  );
+}
+
+/** One DataLoader batch: every window asked, read with the fewest pages, each page once. */
+async function readBatch<L extends object, T>(
+  session: UpstreamSession,
+  source: ListSource<L, T>,
+  memory: ListMemory<L>,
+  keys: readonly WindowKey<L>[],
+): Promise<(ListWindow<T> | Error)[]> {
+  const results = new Array<ListWindow<T> | Error>(keys.length);
+  const pageReads = new Map<string, Promise<SwrPage<T>>>();
+  const readPage = (list: L, page: UpstreamPage): Promise<SwrPage<T>> => {
+    const id = `${memory.idOf(list)}|${page.offset}|${page.limit}`;
+    let read = pageReads.get(id);
+    if (!read) {
+      read = session.limit(() => source.readPage(session, list, page, memory.memoOf(list)));
+      pageReads.set(id, read);
+    }
+    return read;
+  };
+  const work: Promise<void>[] = [];
+  for (const members of groupByList(keys, memory.idOf)) {
+    for (const cluster of clusterWindows(members))
+      work.push(readCluster(cluster, readPage, results));
+  }
+  await Promise.all(work);
+  return results;
+}
+
+export function createWindowLoader<L extends object, T>(
+  session: UpstreamSession,
+  source: ListSource<L, T>,
+): WindowLoader<L, T> {
+  const memory = rememberLists<L>(source);
+  const cacheKey = (key: WindowKey<L>): string =>
+    `${memory.idOf(key.list)}|${key.range.start}|${key.range.end}|${key.preferSingleRequest ? 1 : 0}`;
   // The cache is DataLoader's, kept here with the list of every key so that `forget` can find
   // the windows of a list.
   const cacheMap = new Map<string, Promise<ListWindow<T>>>();
   const lists = new Map<string, L>();
-  const loader = new DataLoader(batch, { cacheKeyFn: cacheKey, cacheMap, name: source.name });
+  const loader = new DataLoader(
+    (keys: readonly WindowKey<L>[]) => readBatch(session, source, memory, keys),
+    { cacheKeyFn: cacheKey, cacheMap, name: source.name },
+  );
   return {
     load(key) {
       lists.set(cacheKey(key), key.list);
@@ -200,7 +243,7 @@ export function createWindowLoader<L extends object, T>(
         if (!matches(list)) continue;
         cacheMap.delete(id);
         lists.delete(id);
-        memos.delete(idOf(list));
+        memory.forget(list);
       }
     },
   };

@@ -1,5 +1,6 @@
-import { badUserInput } from '../graphql/errors';
-import type { GatewayContext, Loaders } from '../graphql/context';
+import { badUserInput } from './errors';
+import type { GatewayContext } from './context';
+import type { Loaders } from '../loaders/request-loaders';
 import type { WindowLoader } from '../loaders/list-windows';
 import type { Anchor, AnchorOrder } from '../pagination/anchor';
 import { CursorError, decodeCursor, encodeCursor, type DecodedCursor } from '../pagination/cursor';

@@ -1,5 +1,3 @@
-import type { CostHints } from '../graphql/cost-schema';
-import { DEFAULT_LIMITS, type QueryLimits } from '../graphql/limits';
 import { MAX_UPSTREAM_LIMIT } from '../pagination/plan';
 import { MAX_ANCHOR_SEARCH_READS } from '../pagination/reanchor';
 import { PAGE_LIMITS } from './connection';
@@ -9,11 +7,42 @@ import { repositoryDetailFields } from './repository-fields';
 import { MAX_DELETED_TAGS } from './tag-deletion';
 import { tagViewerFields } from './viewer';
 
+/** What the schema's directives cannot say, told by the resolvers that know it. */
+export interface CostHints {
+  /** By type: the fields read from an object's details, one request per object. */
+  detailFields: Readonly<Record<string, readonly string[]>>;
+  /**
+   * By field (`Type.field`): its objects are new ones rather than its parent's, with whether
+   * their details come along.
+   */
+  newObjects: Readonly<Record<string, { detailsLoaded: boolean }>>;
+  /** By type: the requests that resolving one `_entities` representation of it costs. */
+  referenceCosts: Readonly<Record<string, number>>;
+  /**
+   * By field: a list as long as one of its list arguments (`nodes(ids:)`), of at most `max`
+   * elements; a longer argument is refused by the resolver, not by the cost limit.
+   */
+  listArguments: Readonly<Record<string, { argument: string; max: number }>>;
+  /** The largest page size: larger ones are refused by the resolver, not by the cost limit. */
+  maxPageSize: number;
+  /**
+   * By field: its weight for the arguments given, where they change it (an order the gateway
+   * sorts itself); null leaves the field's `@cost`.
+   */
+  weightsByArguments?: Readonly<Record<string, (args: Record<string, unknown>) => number | null>>;
+  /**
+   * A connection's cursor arguments, and the most reads that finding one cursor's edge again may
+   * take when it has moved since the cursor was issued (re-anchoring), counted for each cursor
+   * given: a moved or forged cursor must not cost more than the query was judged to.
+   */
+  cursors: { arguments: readonly string[]; searchReads: number };
+}
+
 /**
  * What the schema's `@cost` and `@listSize` cannot say about the requests these resolvers make,
  * for the cost model (src/graphql/cost.ts).
  */
-export function costHints(limits: Pick<QueryLimits, 'versionOrderMaxTags'>): CostHints {
+export function costHints(limits: { versionOrderMaxTags: number }): CostHints {
   return { ...STATIC_HINTS, weightsByArguments: argumentWeights(limits.versionOrderMaxTags) };
 }
 
@@ -68,6 +97,3 @@ const STATIC_HINTS: CostHints = {
   maxPageSize: PAGE_LIMITS.maxPageSize,
   cursors: { arguments: ['after', 'before'], searchReads: MAX_ANCHOR_SEARCH_READS },
 };
-
-/** The hints for the default limits. */
-export const COST_HINTS = costHints(DEFAULT_LIMITS);

@@ -1,4 +1,4 @@
-import { badUserInput, quoted } from '../graphql/errors';
+import { badUserInput, quoted } from './errors';
 import type { NamespaceRepositoriesArgs, Resolvers } from '../generated/resolvers-types';
 import type { RepositoryRef } from '../swr/client';
 import type { SwrTag } from '../swr/types';

@@ -1,5 +1,5 @@
-import { badUserInput } from '../graphql/errors';
-import type { GatewayContext } from '../graphql/context';
+import { badUserInput } from './errors';
+import type { GatewayContext } from './context';
 import { parseGlobalId, parseTagGlobalId, type GlobalId, type TagId } from './ids';
 import type { NamespaceModel, RepositoryModel, TagModel } from './models';
 import { findNamespace } from './namespaces';

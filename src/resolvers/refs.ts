@@ -1,4 +1,4 @@
-import { badUserInput, quoted } from '../graphql/errors';
+import { badUserInput, quoted } from './errors';
 import { isValidNamespace, isValidRepositoryName } from '../swr/names';
 import type { NamespaceModel, RepositoryModel } from './models';
 

@@ -1,5 +1,5 @@
-import { badUserInput } from '../graphql/errors';
-import type { GatewayContext } from '../graphql/context';
+import { badUserInput } from './errors';
+import type { GatewayContext } from './context';
 import type { NamespaceRepositoriesArgs } from '../generated/resolvers-types';
 import type { RepositoryList } from '../loaders/lists';
 import { detailsFromSummary } from '../loaders/repository-details';

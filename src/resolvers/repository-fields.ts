@@ -1,4 +1,4 @@
-import type { GatewayContext } from '../graphql/context';
+import type { GatewayContext } from './context';
 import type { RepositoryDetails } from '../loaders/repository-details';
 import type { RepositoryRef } from '../swr/client';
 import type { SwrTag } from '../swr/types';

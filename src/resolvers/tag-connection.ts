@@ -1,5 +1,5 @@
-import { badUserInput } from '../graphql/errors';
-import type { GatewayContext } from '../graphql/context';
+import { badUserInput } from './errors';
+import type { GatewayContext } from './context';
 import type { RepositoryTagsArgs } from '../generated/resolvers-types';
 import type { TagList } from '../loaders/lists';
 import { cursorScope } from '../pagination/cursor';

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
-import { badUserInput, quoted, toGraphQLError } from '../graphql/errors';
-import { forgetRepository, type GatewayContext } from '../graphql/context';
+import { badUserInput, quoted, toGraphQLError } from './errors';
+import type { GatewayContext } from './context';
+import { forgetRepository } from '../loaders/request-loaders';
 import type { DeleteTagInput, DeleteTagsInput } from '../generated/resolvers-types';
 import { limitConcurrency } from '../loaders/concurrency';
 import type { UpstreamSession } from '../loaders/session';

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
-import { missingToken, toGraphQLError } from '../graphql/errors';
-import type { GatewayContext, Loaders } from '../graphql/context';
+import { missingToken, toGraphQLError } from './errors';
+import type { GatewayContext } from './context';
+import type { Loaders } from '../loaders/request-loaders';
 import type { UpstreamSession } from '../loaders/session';
 
 /**

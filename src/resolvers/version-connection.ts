@@ -1,5 +1,6 @@
-import { badUserInput, gatewayError } from '../graphql/errors';
-import type { GatewayContext, Loaders } from '../graphql/context';
+import { badUserInput, gatewayError } from './errors';
+import type { GatewayContext } from './context';
+import type { Loaders } from '../loaders/request-loaders';
 import type { RepositoryLatestTagArgs } from '../generated/resolvers-types';
 import type { ListWindow, WindowLoader } from '../loaders/list-windows';
 import { ListTooLongError, type WholeTagList } from '../loaders/whole-tag-lists';

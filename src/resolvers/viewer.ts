@@ -1,4 +1,4 @@
-import type { GatewayContext } from '../graphql/context';
+import type { GatewayContext } from './context';
 import type { NamespacePermission } from '../generated/resolvers-types';
 import type { RepositoryRef } from '../swr/client';
 import type { RepositoryModel, TagModel } from './models';

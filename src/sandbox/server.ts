@@ -18,7 +18,7 @@
  * paths that name one) → permission (DELETE, PUT) → repository → query parameters. Lists are
  * answered from pre-serialised JSON. A deleted or pushed tag changes this sandbox only.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deleteTag, listNamespaces, listRepositories, pushTag, repositoryDetails } from './browse';
 import { defaultDataset } from './dataset';
@@ -218,58 +218,130 @@ function answer(
   return { ...serve(state, account, route, query, rules), account };
 }
 
-/** Starts the sandbox on `host:port` (default 127.0.0.1, a random port). */
-export function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
-  const host = options.host ?? '127.0.0.1';
-  // Each sandbox sees its own deletions, never another's.
-  const state = new SandboxState(defaultDataset());
-  const rules = flavorRules(options.flavor);
-  const requests: RecordedRequest[] = [];
+/** What one sandbox serves from: its own state, its flavor's rules, its log, its delay. */
+interface Sandbox {
+  state: SandboxState;
+  rules: FlavorRules;
+  requests: RecordedRequest[];
+  wait: ReturnType<typeof waitOf>;
+}
 
-  const wait = waitOf(options.delay ?? 0);
-
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
-    const startedAt = performance.now();
-    req.resume();
-    const rawUrl = req.url ?? '/';
-    const q = rawUrl.indexOf('?');
-    const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
-    const query = q < 0 ? {} : parseQuery(rawUrl.slice(q + 1));
-    let result: Answer;
-    try {
-      result = answer(state, req, path, query, rules);
-    } catch {
-      result = huawei(500, 'SVCSTG.SWR.5001056', 'Failed to obtain the tag list');
-    }
-    const entry: RecordedRequest = {
-      method: req.method ?? '',
-      path,
-      query,
-      status: result.status,
-      startedAt,
-      endedAt: startedAt,
-    };
-    if (result.account !== undefined) entry.account = result.account;
-    const reply = (): void => {
-      // A 204 has neither body nor body headers.
-      const headers: Record<string, string | number> =
-        result.status === 204
-          ? {}
-          : {
-              'Content-Type': 'application/json',
-              'Content-Length': Buffer.byteLength(result.body),
-            };
-      if (result.contentRange !== undefined) headers['Content-Range'] = result.contentRange;
-      entry.endedAt = performance.now();
-      res.writeHead(result.status, headers);
-      res.end(result.body);
-      appendToLog(requests, entry);
-    };
-    if (wait) void wait(entry).then(reply, reply);
-    else reply();
+function splitUrl(rawUrl: string): { path: string; query: Record<string, string> } {
+  const q = rawUrl.indexOf('?');
+  return {
+    path: q < 0 ? rawUrl : rawUrl.slice(0, q),
+    query: q < 0 ? {} : parseQuery(rawUrl.slice(q + 1)),
   };
+}
 
-  const server = createServer(handle);
+/** Writes the answer and logs the request once it is sent. */
+function reply(
+  res: ServerResponse,
+  result: Answer,
+  entry: RecordedRequest,
+  requests: RecordedRequest[],
+): void {
+  // A 204 has neither body nor body headers.
+  const headers: Record<string, string | number> =
+    result.status === 204
+      ? {}
+      : {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(result.body),
+        };
+  if (result.contentRange !== undefined) headers['Content-Range'] = result.contentRange;
+  entry.endedAt = performance.now();
+  res.writeHead(result.status, headers);
+  res.end(result.body);
+  appendToLog(requests, entry);
+}
+
+function handleRequest(sandbox: Sandbox, req: IncomingMessage, res: ServerResponse): void {
+  const { state, rules, requests, wait } = sandbox;
+  const startedAt = performance.now();
+  req.resume();
+  const { path, query } = splitUrl(req.url ?? '/');
+  let result: Answer;
+  try {
+    result = answer(state, req, path, query, rules);
+  } catch {
+    result = huawei(500, 'SVCSTG.SWR.5001056', 'Failed to obtain the tag list');
+  }
+  const entry: RecordedRequest = {
+    method: req.method ?? '',
+    path,
+    query,
+    status: result.status,
+    startedAt,
+    endedAt: startedAt,
+  };
+  if (result.account !== undefined) entry.account = result.account;
+  const send = (): void => {
+    reply(res, result, entry, requests);
+  };
+  if (wait) void wait(entry).then(send, send);
+  else send();
+}
+
+/** Listens on `host:port` and resolves with the port bound. */
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function sandboxHandle(
+  server: Server,
+  sandbox: Sandbox,
+  host: string,
+  port: number,
+): SandboxHandle {
+  const { state, requests } = sandbox;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    requests,
+    resetRequests: () => {
+      requests.length = 0;
+    },
+    pushTag: (namespace, repository, tag) => {
+      const owner = defaultDataset().namespaces.get(namespace)?.account ?? '';
+      const ns = state.namespace(namespace, owner);
+      const repo = ns?.repositories.get(repository);
+      if (!ns || !repo || !isDockerTag(tag)) {
+        throw new Error(`cannot push ${namespace}/${repository}:${tag} in the sandbox`);
+      }
+      state.pushTag(ns, repo, tag);
+    },
+    close: () =>
+      new Promise<void>((done, fail) => {
+        server.close((err) => {
+          if (err) fail(err);
+          else done();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Starts the sandbox on `host:port` (default 127.0.0.1, a random port). */
+export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
+  const host = options.host ?? '127.0.0.1';
+  const sandbox: Sandbox = {
+    // Each sandbox sees its own deletions, never another's.
+    state: new SandboxState(defaultDataset()),
+    rules: flavorRules(options.flavor),
+    requests: [],
+    wait: waitOf(options.delay ?? 0),
+  };
+  const server = createServer((req, res) => {
+    handleRequest(sandbox, req, res);
+  });
   // Only clients close idle connections: a server that does races the client's next request. A
   // client whose event loop is held up past the server's idle timeout (a long synchronous test in
   // the same process) sends before its own idle timer has run, the server's overdue timer closes
@@ -278,38 +350,6 @@ export function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandl
   server.keepAliveTimeout = 0;
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
-
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      const port = (server.address() as AddressInfo).port;
-      const urlHost = host.includes(':') ? `[${host}]` : host;
-      resolve({
-        url: `http://${urlHost}:${port}`,
-        port,
-        requests,
-        resetRequests: () => {
-          requests.length = 0;
-        },
-        pushTag: (namespace, repository, tag) => {
-          const owner = defaultDataset().namespaces.get(namespace)?.account ?? '';
-          const ns = state.namespace(namespace, owner);
-          const repo = ns?.repositories.get(repository);
-          if (!ns || !repo || !isDockerTag(tag)) {
-            throw new Error(`cannot push ${namespace}/${repository}:${tag} in the sandbox`);
-          }
-          state.pushTag(ns, repo, tag);
-        },
-        close: () =>
-          new Promise<void>((done, fail) => {
-            server.close((err) => {
-              if (err) fail(err);
-              else done();
-            });
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+  const port = await listen(server, host, options.port ?? 0);
+  return sandboxHandle(server, sandbox, host, port);
 }

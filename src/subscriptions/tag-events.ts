@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { GraphQLError } from 'graphql';
-import { gatewayError } from '../graphql/errors';
 import type { RepositoryRef, SwrClient } from '../swr/client';
 import { EventStream } from './event-stream';
+import { SubscriptionLimitError } from './limit-error';
 import type { TagChange } from './tag-diff';
 import { TagWatcher, type TagEventObserver } from './tag-watcher';
 import { intervalTicker, type Ticker } from './ticker';
@@ -13,16 +12,20 @@ import { intervalTicker, type Ticker } from './ticker';
  * poll with; the maps are keyed by its SHA-256, so that no key, log or dump shows it.
  */
 
-/** One event for one subscriber, or the error that ends its subscription. */
+/**
+ * One event for one subscriber, or the error that ends its subscription: SWR's refusal as the
+ * client threw it, or an unexpected one; the resolver maps it.
+ */
 export type TagEventPayload =
-  { change: TagChange; repository: RepositoryRef; observedAt: string } | { error: GraphQLError };
+  | { change: TagChange; repository: RepositoryRef; observedAt: string }
+  | { error: unknown; repository: RepositoryRef };
 
 /** One event, as `TagEvent`'s resolvers read it. */
 export type TagEventModel = Extract<TagEventPayload, { change: TagChange }>;
 
 /** What the resolvers see of the watchers. */
 export interface TagEventSource {
-  /** The events of a repository seen with a token; throws a coded error past a bound. */
+  /** The events of a repository seen with a token; throws SubscriptionLimitError past a bound. */
   subscribe(token: string, repository: RepositoryRef): AsyncIterableIterator<TagEventPayload>;
 }
 
@@ -64,10 +67,10 @@ export class TagEvents implements TagEventSource {
     const held = this.held.get(owner) ?? 0;
     const { maxSubscriptionsPerToken: most } = this.options;
     if (held >= most) {
-      throw gatewayError(
-        'TOO_MANY_SUBSCRIPTIONS',
+      throw new SubscriptionLimitError(
+        'subscriptionsPerToken',
         `This token holds ${most} subscriptions already, the most one token may hold; end one first.`,
-        { limits: { maxSubscriptionsPerToken: most } },
+        { maxSubscriptionsPerToken: most },
       );
     }
     const watcher = this.watcherFor(owner, token, repository);
@@ -87,7 +90,7 @@ export class TagEvents implements TagEventSource {
         for (const change of changes) stream.push({ change, repository, observedAt });
       },
       end(error) {
-        stream.push({ error });
+        stream.push({ error, repository });
         stream.end();
       },
     });
@@ -106,10 +109,10 @@ export class TagEvents implements TagEventSource {
     // Equal keys with another token would take a SHA-256 collision; even then, no sharing.
     if (running?.serves(token)) return running;
     if (running !== undefined || this.watchers.size >= this.options.maxWatchers) {
-      throw gatewayError(
-        'SUBSCRIPTIONS_EXHAUSTED',
+      throw new SubscriptionLimitError(
+        'watchers',
         'The gateway watches as many repositories as it may; try again later.',
-        { limits: { maxWatchers: this.options.maxWatchers } },
+        { maxWatchers: this.options.maxWatchers },
       );
     }
     const { client, intervalMs } = this.options;

@@ -1,6 +1,5 @@
-import { GraphQLError } from 'graphql';
-import { gatewayError, toGraphQLError } from '../graphql/errors';
 import type { RepositoryRef, SwrClient } from '../swr/client';
+import { SwrError, refusalOf } from '../swr/errors';
 import { diffTags, horizonOf, type Horizon, type TagChange } from './tag-diff';
 import { readNewest, type ReadBounds } from './tag-read';
 import type { Ticker } from './ticker';
@@ -21,8 +20,8 @@ export interface TagEventObserver {
 
 export interface Subscriber {
   changes(changes: readonly TagChange[], observedAt: string): void;
-  /** The watcher gave up: SWR refused the token or the repository. */
-  end(error: GraphQLError): void;
+  /** The watcher gave up: SWR refused the token or the repository, or the poll broke. */
+  end(error: unknown): void;
 }
 
 export interface WatcherSettings {
@@ -32,9 +31,6 @@ export interface WatcherSettings {
   bounds: ReadBounds;
   observer: TagEventObserver;
 }
-
-/** Failures that the next poll would meet again: they end the subscriptions. */
-const FINAL_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND']);
 
 export class TagWatcher {
   private horizon: Horizon | null = null;
@@ -116,18 +112,16 @@ export class TagWatcher {
     }
   }
 
-  /** A failure that would come again ends every subscription; a passing one waits a tick. */
+  /**
+   * A failure that the next poll would meet again (SWR refused the token or the repository, or
+   * the poll broke on something other than SWR) ends every subscription; a passing one waits a
+   * tick.
+   */
   private failed(error: unknown): void {
-    const { namespace, name } = this.repository;
-    const mapped = toGraphQLError(error, `the repository ${namespace}/${name}`);
-    const final =
-      mapped instanceof GraphQLError
-        ? FINAL_CODES.has(String(mapped.extensions.code)) && mapped
-        : gatewayError('UPSTREAM_ERROR', `Watching the repository ${namespace}/${name} failed.`);
-    if (!final) return;
+    if (error instanceof SwrError && refusalOf(error) === null) return;
     const subscribers = [...this.subscribers];
     this.subscribers.clear();
     this.stop();
-    for (const subscriber of subscribers) subscriber.end(final);
+    for (const subscriber of subscribers) subscriber.end(error);
   }
 }

@@ -2,7 +2,7 @@ import { isRecord } from './records';
 
 /**
  * Errors of the SWR client, typed by what went wrong upstream. They know nothing of GraphQL:
- * `src/graphql/errors.ts` maps them to GraphQL error codes, in one place.
+ * `src/resolvers/errors.ts` maps them to GraphQL error codes, in one place.
  */
 
 /** The details SWR gives about a failure, from any of its three error-body shapes. */
@@ -68,6 +68,27 @@ export function isThrottling(error: SwrError): boolean {
     error.status === 429 ||
     (error.detail.errorCode !== undefined && THROTTLING_CODES.has(error.detail.errorCode))
   );
+}
+
+/** SWR's answer when no token reached it. */
+const NO_TOKEN_CODE = 'SVCSTG.SWR.4001048';
+
+/**
+ * How SWR refused a request where asking again would meet the same answer: the token (missing,
+ * invalid or expired), the access to what was asked for, or its existence. Throttling is none.
+ */
+export type SwrRefusal = 'token' | 'access' | 'missing';
+
+export function refusalOf(error: SwrError): SwrRefusal | null {
+  if (error.failure !== 'status') return null;
+  const status = error.status ?? 0;
+  if (status === 401 || (status === 400 && error.detail.errorCode === NO_TOKEN_CODE)) {
+    return 'token';
+  }
+  if (isThrottling(error)) return null;
+  if (status === 403) return 'access';
+  if (status === 404) return 'missing';
+  return null;
 }
 
 function stringField(record: Record<string, unknown>, key: string): string | undefined {

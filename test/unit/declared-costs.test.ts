@@ -1,18 +1,21 @@
 import fc from 'fast-check';
 import type { GraphQLObjectType } from 'graphql';
 import { readSchemaCosts } from '../../src/graphql/cost-schema';
+import { DEFAULT_LIMITS } from '../../src/graphql/limits';
 import { createSubgraphSchema } from '../../src/graphql/schema';
 import { planPages } from '../../src/pagination/plan';
 import { readWindow, type ListAccess } from '../../src/pagination/read-window';
 import type { Range, WindowRequest } from '../../src/pagination/window';
 import { PAGE_LIMITS } from '../../src/resolvers/connection';
-import { COST_HINTS } from '../../src/resolvers/costs';
+import { costHints } from '../../src/resolvers/costs';
 
 /**
  * The numbers the schema declares for the connections, checked against what the window reads
  * and the page planner really ask of SWR.
  */
 
+/** The hints for the default limits. */
+const COST_HINTS = costHints(DEFAULT_LIMITS);
 const schema = createSubgraphSchema();
 const costs = readSchemaCosts(schema, COST_HINTS);
 

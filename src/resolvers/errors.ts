@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { SwrError, isThrottling } from '../swr/errors';
+import { SwrError, isThrottling, refusalOf, type SwrRefusal } from '../swr/errors';
 
 /**
  * The gateway's error codes (`extensions.code`) and the one mapping from upstream failures to
@@ -60,9 +60,6 @@ export function missingToken(): GraphQLError {
   );
 }
 
-/** SWR's answer when no token reached it. */
-const NO_TOKEN_CODE = 'SVCSTG.SWR.4001048';
-
 /** The codes an upstream failure can turn into. */
 type UpstreamFailureCode = Exclude<
   ErrorCode,
@@ -72,15 +69,16 @@ type UpstreamFailureCode = Exclude<
   | 'SUBSCRIPTIONS_EXHAUSTED'
 >;
 
+const REFUSALS: Record<SwrRefusal, UpstreamFailureCode> = {
+  token: 'UNAUTHENTICATED',
+  access: 'FORBIDDEN',
+  missing: 'NOT_FOUND',
+};
+
 function codeForStatus(error: SwrError): UpstreamFailureCode {
-  const status = error.status ?? 0;
-  if (status === 401 || (status === 400 && error.detail.errorCode === NO_TOKEN_CODE)) {
-    return 'UNAUTHENTICATED';
-  }
-  if (isThrottling(error)) return 'RATE_LIMITED';
-  if (status === 403) return 'FORBIDDEN';
-  if (status === 404) return 'NOT_FOUND';
-  return 'UPSTREAM_ERROR';
+  const refusal = refusalOf(error);
+  if (refusal !== null) return REFUSALS[refusal];
+  return isThrottling(error) ? 'RATE_LIMITED' : 'UPSTREAM_ERROR';
 }
 
 const MESSAGES: Record<UpstreamFailureCode, (subject: string) => string> = {
