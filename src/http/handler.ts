@@ -11,6 +11,7 @@ import { badTarget, notFound, subgraphRefused } from './replies';
 import { newRequestRecord, type RequestRecord } from '../graphql/request-record';
 import { decide, type Listener, type Route } from './routes';
 import { SUBGRAPH_SECRET_HEADER, secretCheck } from './subgraph-secret';
+import { deadlinePassed } from '../swr/errors';
 
 /**
  * One HTTP request, in front of yoga: its id, its route (routes.ts), the subgraph's secret,
@@ -35,6 +36,8 @@ export interface HttpSettings {
   corsOrigins: readonly string[] | null;
   subgraphSecret: string | null;
   maxBodyBytes: number;
+  /** How long one request may spend on SWR: its signal is aborted then. */
+  requestDeadlineMs: number;
 }
 
 export interface HandlerOptions {
@@ -68,6 +71,23 @@ function cors(config: HttpSettings, request: IncomingMessage, response: ServerRe
   return false;
 }
 
+/**
+ * The request's abort: by the HTTP layer when the caller leaves first, or by a timer when the
+ * request's deadline passes. Its signal reaches every upstream attempt, which it cuts, body
+ * included. One timer a request, cleared with the answer: cheaper than a timeout signal per
+ * upstream attempt, which lives until it fires.
+ */
+function requestAbort(response: ServerResponse, deadlineMs: number): AbortController {
+  const abort = new AbortController();
+  const deadline = setTimeout(() => {
+    abort.abort(deadlinePassed());
+  }, deadlineMs);
+  response.once('close', () => {
+    clearTimeout(deadline);
+  });
+  return abort;
+}
+
 export function createHandler(options: HandlerOptions) {
   const { config, gateway, metrics } = options;
   const hasSecret = config.subgraphSecret === null ? null : secretCheck(config.subgraphSecret);
@@ -95,8 +115,7 @@ export function createHandler(options: HandlerOptions) {
     request: IncomingMessage,
     response: ServerResponse,
   ): Promise<void> => {
-    // Aborted when the caller leaves first: no upstream request starts for it after that.
-    const caller = new AbortController();
+    const caller = requestAbort(response, config.requestDeadlineMs);
     const record: RequestRecord = newRequestRecord(requestId(request), caller.signal);
     response.setHeader('x-request-id', record.id);
     if (!options.accepting()) response.shouldKeepAlive = false;

@@ -31,6 +31,16 @@ export function failureOf(error: unknown): SwrError {
   if (error instanceof SwrError) return error;
   const name = (error as { name?: unknown } | null)?.name;
   const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
+    // undici's `maxResponseSize`: the body was read no further.
+    return new SwrError(
+      'malformed',
+      'SWR answered with a body over the size the gateway reads',
+      undefined,
+      {},
+      { cause: error },
+    );
+  }
   if (name === 'TimeoutError' || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
     return new SwrError('timeout', 'SWR did not answer in time', undefined, {}, { cause: error });
   }

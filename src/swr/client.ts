@@ -1,7 +1,6 @@
 import { Pool } from 'undici';
 import { failureOf, objectOf, pageOf, type Answer, type ReadAnswer } from './answers';
-import { SwrError, parseErrorBody } from './errors';
-import { attemptSignal, header, readBody } from './transport';
+import { SwrError, deadlinePassed, parseErrorBody } from './errors';
 import { pathSegment, repositorySegment } from './names';
 import { UpstreamPolicy, parseRetryAfter, type UpstreamPolicyOptions } from './policy';
 import {
@@ -39,10 +38,12 @@ import {
  * - Connections: one keep-alive pool to the endpoint's origin, at most `maxConnections` open.
  * - Timeouts: `timeoutMs` to connect, `timeoutMs` for the response headers, and `timeoutMs`
  *   between body chunks; a timeout is a `SwrError` of failure `timeout`. Every attempt also
- *   carries the GraphQL request's deadline as an abort signal that covers the whole body read,
- *   since undici's body timeout is per chunk: a body that trickles never outlives the deadline.
- * - Bodies: at most `maxBodyBytes` (default `DEFAULT_MAX_BODY_BYTES`), counted as they arrive;
- *   a larger one is an upstream error, read no further.
+ *   carries the call's signal, which the HTTP layer aborts when the caller leaves or the
+ *   request's deadline passes (`deadlinePassed`): it covers the whole body read, since undici's
+ *   body timeout is per chunk, so a body that trickles never outlives the deadline.
+ * - Bodies: at most `maxBodyBytes` (default `DEFAULT_MAX_BODY_BYTES`; undici's
+ *   `maxResponseSize` counts them as they arrive): a larger one is an upstream error, read no
+ *   further.
  * - Retries and the circuit: `UpstreamPolicy` (./policy.ts). GETs may be retried; a DELETE is
  *   sent exactly once, whatever happens, since a retry could repeat a change.
  * - Authentication: the caller's token, sent as `X-Auth-Token`, never stored here.
@@ -52,6 +53,11 @@ import {
  */
 
 export type { AttemptObserver, RequestTrace, UpstreamAttempt } from './attempts';
+
+/** A header's value (the first, when repeated). */
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
 
 /** The largest upstream body read: 1000 tags with large manifest lists fit many times over. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -73,10 +79,7 @@ export interface SwrClientOptions {
 /** The GraphQL request an upstream call is made for. */
 export interface UpstreamCall {
   requestId?: string;
-  /**
-   * The GraphQL request's deadline (ms since the epoch): no attempt starts after it, and an
-   * attempt that could outlast it is aborted when it passes.
-   */
+  /** The GraphQL request's deadline (ms since the epoch): no attempt starts after it. */
   deadline: number;
   /** Told of every attempt sent, retries included. */
   onAttempt?: () => void;
@@ -84,7 +87,10 @@ export interface UpstreamCall {
   admit?: () => void;
   /** Tracing's state for the request, read as each attempt starts. */
   trace?: RequestTrace;
-  /** Aborted when the caller has gone: no attempt starts after it, an attempt in flight is aborted. */
+  /**
+   * Aborted when the caller has gone, or (with `deadlinePassed()` as its reason) when the
+   * request's deadline passes: no attempt starts after it, and an attempt in flight is cut.
+   */
   signal?: AbortSignal;
 }
 
@@ -112,14 +118,12 @@ export class SwrClient {
   readonly policy: UpstreamPolicy;
   /** The server's variants, configured and learned. */
   readonly traits: ServerTraits;
-  private readonly maxBodyBytes: number;
   private readonly onAttempt: ((attempt: UpstreamAttempt) => void) | undefined;
   private readonly observeAttempt: AttemptObserver | undefined;
 
   constructor(options: SwrClientOptions) {
     this.policy = new UpstreamPolicy(options.policy);
     this.traits = new ServerTraits({ ...DEFAULT_VARIANTS, ...options.variants });
-    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.onAttempt = options.onAttempt;
     this.observeAttempt = options.observeAttempt;
     const url = new URL(options.endpoint);
@@ -129,6 +133,7 @@ export class SwrClient {
       keepAliveTimeout: 10_000,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
+      maxResponseSize: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       connect: { timeout: options.timeoutMs },
     });
   }
@@ -281,7 +286,7 @@ export class SwrClient {
     extraHeaders: Record<string, string> | undefined,
   ): Promise<Answer> {
     const remainingMs = call.deadline - Date.now();
-    if (remainingMs <= 0) throw new SwrError('timeout', 'The request deadline has passed');
+    if (remainingMs <= 0) throw deadlinePassed();
     const headers: Record<string, string> = Object.assign({}, extraHeaders);
     headers['x-auth-token'] = token;
     headers['content-type'] = 'application/json';
@@ -291,10 +296,10 @@ export class SwrClient {
       method,
       path,
       headers,
-      signal: attemptSignal(remainingMs, call.signal),
+      signal: call.signal,
     });
     const status = response.statusCode;
-    const text = await readBody(response, this.maxBodyBytes);
+    const text = await response.body.text();
     if (!SUCCESS[method].includes(status)) {
       throw new SwrError('status', `SWR answered ${status}`, status, parseErrorBody(text), {
         retryAfterMs: parseRetryAfter(header(response.headers['retry-after']), Date.now()),

@@ -51,6 +51,11 @@ export class SwrError extends Error {
 }
 
 /** An upstream error that says why the gateway cannot serve the list exactly. */
+/** The GraphQL request's deadline has passed: no attempt starts, and one in flight is cut. */
+export function deadlinePassed(): SwrError {
+  return new SwrError('timeout', 'The request deadline has passed');
+}
+
 export function cannotServe(reason: ServingReason, cause?: unknown): SwrError {
   return new SwrError('malformed', reason.message, undefined, {}, { reason, cause });
 }
